@@ -1,0 +1,1061 @@
+/*
+ * The address grammar: one table of kinds, one table of options, one parser.
+ *
+ *	address	:= kind [":" param]* ["," option]*  |  address "!!" address
+ *	option	:= name ["=" value]
+ *
+ * Kind and option names are case-insensitive.  Outside quotes, a backslash
+ * takes the next character literally; '...' and "..." protect separators and
+ * are removed; [...], (...) and {...} protect separators and are kept, so
+ * "tcp:[::1]:80" splits into "[::1]" and "80".  A bare number is FD:n and a
+ * bare path with a '/' is GOPEN:path, as in socat.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <grp.h>
+#include <limits.h>
+#include <math.h>
+#include <pwd.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <event2/event.h>
+
+#include "addr.h"
+#include "endpoint.h"
+#include "listener.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define TEXT_MAX	64	/* address text echoed in messages */
+
+static const struct addr_kind kinds[] = {
+	{ "STDIO", &addr_stdio_ops, { NULL }, 0, 0, KIND_SHARED,
+	  ADDR_RD|ADDR_WR, "standard input and output (also '-')" },
+	{ "STDIN", &addr_stdio_ops, { NULL }, 0, 0, KIND_SHARED,
+	  ADDR_RD, "standard input, read only" },
+	{ "STDOUT", &addr_stdio_ops, { NULL }, 0, 0, KIND_SHARED,
+	  ADDR_WR, "standard output, write only" },
+	{ "STDERR", &addr_stdio_ops, { NULL }, 0, 0, KIND_SHARED,
+	  4, "standard error, write only" },
+	{ "FD", &addr_fd_ops, { "fd", NULL }, 1, 0, KIND_SHARED,
+	  0, "an inherited file descriptor (also a bare number)" },
+	{ "UNIX-LISTEN", &addr_unix_listen_ops, { "path", NULL }, 1,
+	  OG_LISTEN | OG_UNIXLISTEN, KIND_LISTEN | KIND_REST, 0,
+	  "listen on a UNIX stream socket" },
+	{ "UNIX-CONNECT", &addr_unix_connect_ops, { "path", NULL }, 1,
+	  OG_CONNECT, KIND_REST, 0, "connect to a UNIX stream socket" },
+	{ "UNIX-CLIENT", &addr_unix_connect_ops, { "path", NULL }, 1,
+	  OG_CONNECT, KIND_REST, 1, "connect to a UNIX socket (also UNIX)" },
+	{ "TCP-LISTEN", &addr_tcp_listen_ops, { "port", NULL }, 1,
+	  OG_LISTEN | OG_IP | OG_TCP, KIND_LISTEN, 0,
+	  "listen on TCP, IPv6 and IPv4" },
+	{ "TCP4-LISTEN", &addr_tcp_listen_ops, { "port", NULL }, 1,
+	  OG_LISTEN | OG_IP | OG_TCP, KIND_LISTEN, 4, "listen on TCP, IPv4" },
+	{ "TCP6-LISTEN", &addr_tcp_listen_ops, { "port", NULL }, 1,
+	  OG_LISTEN | OG_IP | OG_TCP, KIND_LISTEN, 6, "listen on TCP, IPv6" },
+	{ "TCP-CONNECT", &addr_tcp_connect_ops, { "host", "port", NULL }, 2,
+	  OG_IP | OG_TCP | OG_CONNECT, 0, 0,
+	  "connect over TCP, every resolved address in turn (also TCP)" },
+	{ "TCP4-CONNECT", &addr_tcp_connect_ops, { "host", "port", NULL }, 2,
+	  OG_IP | OG_TCP | OG_CONNECT, 0, 4, "connect over TCP, IPv4 only" },
+	{ "TCP6-CONNECT", &addr_tcp_connect_ops, { "host", "port", NULL }, 2,
+	  OG_IP | OG_TCP | OG_CONNECT, 0, 6, "connect over TCP, IPv6 only" },
+	{ "EXEC", &addr_exec_ops, { "command", NULL }, 1, 0, KIND_REST, 0,
+	  "run a command (no shell) on a socketpair" },
+	{ "SYSTEM", &addr_exec_ops, { "command", NULL }, 1, 0, KIND_REST, 1,
+	  "run a shell command on a socketpair" },
+	{ "OPEN", &addr_file_ops, { "path", NULL }, 1, OG_FILE, KIND_REST, 0,
+	  "open an existing file" },
+	{ "CREATE", &addr_file_ops, { "path", NULL }, 1, OG_FILE, KIND_REST, 1,
+	  "create or truncate a file, write only" },
+	{ "GOPEN", &addr_file_ops, { "path", NULL }, 1, OG_FILE, KIND_REST, 2,
+	  "open a file, or connect if it is a UNIX socket" },
+};
+
+static const struct {
+	const char	*alias;
+	const char	*name;
+} aliases[] = {
+	{ "-", "STDIO" },
+	{ "TCP", "TCP-CONNECT" },
+	{ "TCP4", "TCP4-CONNECT" },
+	{ "TCP6", "TCP6-CONNECT" },
+	{ "TCP-L", "TCP-LISTEN" },
+	{ "TCP4-L", "TCP4-LISTEN" },
+	{ "TCP6-L", "TCP6-LISTEN" },
+	{ "UNIX", "UNIX-CLIENT" },
+	{ "UNIX-L", "UNIX-LISTEN" },
+	{ "LOCAL", "UNIX-CLIENT" },
+	{ "CREAT", "CREATE" },
+};
+
+enum opt_type {
+	OT_BOOL,
+	OT_UINT,
+	OT_TIME,
+	OT_MODE,
+	OT_USER,
+	OT_GROUP,
+	OT_STRING,
+	OT_PF,
+};
+
+static const struct opt {
+	const char	*name;
+	const char	*alias;
+	enum opt_type	 type;
+	size_t		 off;
+	unsigned	 groups;
+	const char	*help;
+} opts[] = {
+#define O(f)	offsetof(struct addr_opts, f)
+	{ "fork", NULL, OT_BOOL, O(fork), OG_LISTEN,
+	  "serve every connection, each on its own (no fork(2))" },
+	{ "backlog", NULL, OT_UINT, O(backlog), OG_LISTEN,
+	  "listen(2) backlog (default: the system maximum)" },
+	{ "max-children", "max-conns", OT_UINT, O(max_children), OG_LISTEN,
+	  "refuse connections beyond this many at once" },
+	{ "reuseaddr", NULL, OT_BOOL, O(reuseaddr), OG_IP,
+	  "SO_REUSEADDR (default on for listeners)" },
+	{ "bind", NULL, OT_STRING, O(bind), OG_IP,
+	  "local address: host, host:port or [v6]:port" },
+	{ "pf", "protocol-family", OT_PF, O(pf), OG_IP,
+	  "ip4 or ip6: the protocol family to use" },
+	{ "nodelay", "tcp-nodelay", OT_BOOL, O(nodelay), OG_TCP,
+	  "TCP_NODELAY (default on)" },
+	{ "keepalive", "so-keepalive", OT_BOOL, O(keepalive), OG_TCP,
+	  "SO_KEEPALIVE" },
+	{ "unlink-early", NULL, OT_BOOL, O(unlink_early), OG_UNIXLISTEN,
+	  "remove whatever file is at the path before binding" },
+	{ "unlink-close", NULL, OT_BOOL, O(unlink_close),
+	  OG_UNIXLISTEN | OG_FILE,
+	  "remove the file when closed (default: 1 for listeners)" },
+	{ "mode", "perm", OT_MODE, O(mode), OG_UNIXLISTEN | OG_FILE,
+	  "permissions of the created socket or file, octal" },
+	{ "user", "owner", OT_USER, O(user), OG_UNIXLISTEN | OG_FILE,
+	  "owner of the created socket or file (name or uid)" },
+	{ "group", NULL, OT_GROUP, O(group), OG_UNIXLISTEN | OG_FILE,
+	  "group of the created socket or file (name or gid)" },
+	{ "retry", NULL, OT_UINT, O(retry), OG_CONNECT,
+	  "connect attempts after the first failure" },
+	{ "interval", NULL, OT_TIME, O(interval), OG_CONNECT,
+	  "seconds between connect attempts (default 1)" },
+	{ "forever", NULL, OT_BOOL, O(forever), OG_CONNECT,
+	  "retry connecting without end" },
+	{ "connect-timeout", NULL, OT_TIME, O(connect_timeout), OG_CONNECT,
+	  "give up on one connect attempt after this many seconds" },
+	{ "append", "o-append", OT_BOOL, O(append), OG_FILE,
+	  "O_APPEND" },
+	{ "trunc", "o-trunc", OT_BOOL, O(trunc), OG_FILE,
+	  "O_TRUNC" },
+	{ "creat", "o-creat", OT_BOOL, O(creat), OG_FILE,
+	  "O_CREAT" },
+	{ "excl", "o-excl", OT_BOOL, O(excl), OG_FILE,
+	  "O_EXCL" },
+	{ "rdonly", "o-rdonly", OT_BOOL, O(rdonly), OG_FILE,
+	  "open read only" },
+	{ "wronly", "o-wronly", OT_BOOL, O(wronly), OG_FILE,
+	  "open write only" },
+#undef O
+};
+
+static char	*shorten(const char *);
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+const struct addr_kind *
+addr_kind_at(int i)
+{
+	if (i < 0 || (size_t)i >= nitems(kinds))
+		return (NULL);
+	return (&kinds[i]);
+}
+
+const char *
+addr_aliases(const struct addr_kind *k)
+{
+	static char	buf[128];
+	size_t		i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < nitems(aliases) && len < sizeof buf; i++) {
+		if (strcmp(aliases[i].name, k->name) != 0)
+			continue;
+		len += snprintf(buf + len, sizeof buf - len, "%s%s",
+		    len > 0 ? ", " : "", aliases[i].alias);
+	}
+	return (buf);
+}
+
+static const char *
+group_kinds(unsigned groups, char *buf, size_t size)
+{
+	size_t	i, len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < nitems(kinds) && len < size; i++) {
+		if ((kinds[i].groups & groups) == 0)
+			continue;
+		len += snprintf(buf + len, size - len, "%s%s",
+		    len > 0 ? " " : "", kinds[i].name);
+	}
+	return (buf);
+}
+
+void
+addr_help(FILE *f)
+{
+	const struct addr_kind	*k;
+	const char		*al;
+	char			 buf[512];
+	size_t			 i;
+
+	fprintf(f, "Address kinds (names are case-insensitive):\n");
+	for (i = 0; i < nitems(kinds); i++) {
+		k = &kinds[i];
+		fprintf(f, "  %-34s %s\n", addr_usage(k), k->help);
+		if (*(al = addr_aliases(k)) != '\0')
+			fprintf(f, "  %-34s   alias: %s\n", "", al);
+	}
+	fprintf(f, "\nAddress options (KIND:params,opt=value,opt):\n");
+	for (i = 0; i < nitems(opts); i++) {
+		fprintf(f, "  %-16s %s\n", opts[i].name, opts[i].help);
+		fprintf(f, "  %-16s   for: %s\n", "",
+		    group_kinds(opts[i].groups, buf, sizeof buf));
+	}
+}
+
+static const char *
+usage_as(const char *typed, const struct addr_kind *k)
+{
+	static char	buf[256];
+	const char	*const *p;
+	size_t		len;
+
+	snprintf(buf, sizeof buf, "%s", typed);
+	for (p = k->params; *p != NULL; p++) {
+		len = strlen(buf);
+		snprintf(buf + len, sizeof buf - len, ":<%s>", *p);
+	}
+	return (buf);
+}
+
+const char *
+addr_usage(const struct addr_kind *k)
+{
+	return (usage_as(k->name, k));
+}
+
+static int
+nparams_max(const struct addr_kind *k)
+{
+	int	n = 0;
+
+	while (k->params[n] != NULL)
+		n++;
+	return (n);
+}
+
+static const struct addr_kind *
+find_kind(const char *name, size_t len)
+{
+	size_t	i;
+
+	for (i = 0; i < nitems(aliases); i++) {
+		if (strlen(aliases[i].alias) == len &&
+		    strncasecmp(aliases[i].alias, name, len) == 0) {
+			name = aliases[i].name;
+			len = strlen(name);
+			break;
+		}
+	}
+	for (i = 0; i < nitems(kinds); i++) {
+		if (strlen(kinds[i].name) == len &&
+		    strncasecmp(kinds[i].name, name, len) == 0)
+			return (&kinds[i]);
+	}
+	return (NULL);
+}
+
+/* Edit distance, for "did you mean" hints on short names. */
+static size_t
+distance(const char *a, const char *b)
+{
+	size_t	la = strlen(a), lb = strlen(b), i, j, prev, tmp, best;
+	size_t	row[32];
+
+	if (la >= nitems(row) || lb >= nitems(row))
+		return (SIZE_MAX);
+	for (j = 0; j <= lb; j++)
+		row[j] = j;
+	for (i = 1; i <= la; i++) {
+		prev = row[0];
+		row[0] = i;
+		for (j = 1; j <= lb; j++) {
+			tmp = row[j];
+			best = prev + (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			prev = tmp;
+		}
+	}
+	return (row[lb]);
+}
+
+static const char *
+closest_kind(const char *name)
+{
+	const char	*best = NULL;
+	size_t		 i, d, bestd = 3;
+
+	for (i = 0; i < nitems(kinds); i++) {
+		if ((d = distance(name, kinds[i].name)) < bestd) {
+			bestd = d;
+			best = kinds[i].name;
+		}
+	}
+	for (i = 0; i < nitems(aliases); i++) {
+		if ((d = distance(name, aliases[i].alias)) < bestd) {
+			bestd = d;
+			best = aliases[i].alias;
+		}
+	}
+	return (best);
+}
+
+/* A growable string. */
+struct buf {
+	char	*s;
+	size_t	 len;
+	size_t	 cap;
+};
+
+static void
+buf_add(struct buf *b, char c)
+{
+	if (b->len + 2 > b->cap) {
+		b->cap = b->cap == 0 ? 64 : b->cap * 2;
+		b->s = xrealloc(b->s, b->cap);
+	}
+	b->s[b->len++] = c;
+	b->s[b->len] = '\0';
+}
+
+static char *
+buf_take(struct buf *b)
+{
+	char	*s = b->s != NULL ? b->s : xstrdup("");
+
+	memset(b, 0, sizeof *b);
+	return (s);
+}
+
+/*
+ * Find the first occurrence of sep outside quotes, brackets and escapes.
+ * Returns its offset, or -1.
+ */
+static ssize_t
+find_toplevel(const char *s, const char *sep)
+{
+	size_t	i, seplen = strlen(sep);
+	int	depth = 0;
+	char	quote = '\0';
+
+	for (i = 0; s[i] != '\0'; i++) {
+		if (s[i] == '\\' && quote != '\'') {
+			if (s[i + 1] == '\0')
+				break;
+			i++;
+			continue;
+		}
+		if (quote != '\0') {
+			if (s[i] == quote)
+				quote = '\0';
+			continue;
+		}
+		if (s[i] == '\'' || s[i] == '"')
+			quote = s[i];
+		else if (strchr("[({", s[i]) != NULL)
+			depth++;
+		else if (strchr("])}", s[i]) != NULL && depth > 0)
+			depth--;
+		else if (depth == 0 && strncmp(s + i, sep, seplen) == 0)
+			return ((ssize_t)i);
+	}
+	return (-1);
+}
+
+/*
+ * Split s (the text after "kind:", or after the kind if it has no
+ * parameters) into at most maxp parameters and any number of options.  With
+ * rest set, the last parameter takes ':' literally.  Returns 0, or -1 with
+ * *errp set.
+ */
+static int
+split_fields(const char *s, int maxp, int rest, int has_params, struct addr *a,
+    char ***optv, int *optc, char **errp)
+{
+	struct buf	 cur = { NULL, 0, 0 };
+	char		 stack[16], quote = '\0';
+	int		 depth = 0, in_opts = !has_params;
+	size_t		 i;
+
+	*optv = NULL;
+	*optc = 0;
+	for (i = 0;; i++) {
+		char	c = s[i];
+
+		if (c == '\0' || (quote == '\0' && depth == 0 && (c == ',' ||
+		    (c == ':' && !in_opts && !(rest && a->nparams == maxp - 1))))) {
+			if (quote != '\0') {
+				*errp = xasprintf("unterminated %c quote", quote);
+				goto fail;
+			}
+			if (depth != 0) {
+				*errp = xasprintf("unclosed '%c'", stack[depth - 1]);
+				goto fail;
+			}
+			if (!in_opts) {
+				if (a->nparams == maxp) {
+					*errp = xstrdup("too many parameters");
+					goto fail;
+				}
+				a->params[a->nparams++] = buf_take(&cur);
+			} else if (cur.len > 0) {
+				*optv = xrealloc(*optv, (*optc + 1) * sizeof **optv);
+				(*optv)[(*optc)++] = buf_take(&cur);
+			} else if (c != '\0' || i > 0) {
+				/* "kind:x,,y" or a trailing ',' */
+				if (c != '\0' || s[i - 1] == ',') {
+					*errp = xstrdup("empty option");
+					goto fail;
+				}
+			}
+			if (c == '\0')
+				break;
+			if (c == ',')
+				in_opts = 1;
+			continue;
+		}
+		if (c == '\\' && quote != '\'') {
+			if (s[i + 1] == '\0') {
+				*errp = xstrdup("backslash at the end");
+				goto fail;
+			}
+			buf_add(&cur, s[++i]);
+			continue;
+		}
+		if (quote != '\0') {
+			if (c == quote)
+				quote = '\0';
+			else
+				buf_add(&cur, c);
+			continue;
+		}
+		if (c == '\'' || c == '"') {
+			quote = c;
+			continue;
+		}
+		if (strchr("[({", c) != NULL) {
+			if (depth == (int)sizeof stack) {
+				*errp = xstrdup("brackets nested too deeply");
+				goto fail;
+			}
+			stack[depth++] = c;
+		} else if (depth > 0 && c == ")]}"[strchr("([{", stack[depth -
+		    1]) - "([{"])
+			depth--;
+		buf_add(&cur, c);
+	}
+	x_free(cur.s);
+	return (0);
+
+fail:
+	x_free(cur.s);
+	return (-1);
+}
+
+static int
+parse_uint(const char *s, long max, long *out)
+{
+	char	*end;
+	long	 v;
+
+	if (*s == '\0' || !isdigit((unsigned char)*s))
+		return (-1);
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < 0 || v > max)
+		return (-1);
+	*out = v;
+	return (0);
+}
+
+static int
+parse_bool(const char *v, int *out)
+{
+	if (v == NULL || strcmp(v, "1") == 0 || strcasecmp(v, "yes") == 0 ||
+	    strcasecmp(v, "true") == 0 || strcasecmp(v, "on") == 0)
+		*out = 1;
+	else if (strcmp(v, "0") == 0 || strcasecmp(v, "no") == 0 ||
+	    strcasecmp(v, "false") == 0 || strcasecmp(v, "off") == 0)
+		*out = 0;
+	else
+		return (-1);
+	return (0);
+}
+
+static int
+set_option(struct addr *a, const char *text, char **errp)
+{
+	const struct opt	*o = NULL;
+	char			*name, *eq;
+	const char		*v;
+	void			*field;
+	struct passwd		*pw;
+	struct group		*gr;
+	size_t			 i;
+	long			 n;
+	double			 d;
+	char			*end;
+	int			 rc = -1;
+
+	name = xstrdup(text);
+	if ((eq = strchr(name, '=')) != NULL)
+		*eq = '\0';
+	v = eq != NULL ? eq + 1 : NULL;
+	for (i = 0; i < nitems(opts); i++) {
+		if (strcasecmp(opts[i].name, name) == 0 ||
+		    (opts[i].alias != NULL &&
+		    strcasecmp(opts[i].alias, name) == 0)) {
+			o = &opts[i];
+			break;
+		}
+	}
+	if (o == NULL) {
+		char	*safe = shorten(name);
+
+		*errp = xasprintf("unknown option '%s' for %s", safe,
+		    a->kind->name);
+		x_free(safe);
+		goto out;
+	}
+	if ((o->groups & a->kind->groups) == 0) {
+		*errp = xasprintf("option '%s' does not apply to %s", o->name,
+		    a->kind->name);
+		goto out;
+	}
+	if (o->type != OT_BOOL && (v == NULL || *v == '\0')) {
+		*errp = xasprintf("option '%s' needs a value", o->name);
+		goto out;
+	}
+	field = (char *)&a->o + o->off;
+	switch (o->type) {
+	case OT_BOOL:
+		if (parse_bool(v, field) == -1) {
+			*errp = xasprintf("option '%s' takes 0 or 1, not "
+			    "'%.32s'", o->name, v);
+			goto out;
+		}
+		break;
+	case OT_UINT:
+		if (parse_uint(v, INT_MAX, &n) == -1) {
+			*errp = xasprintf("option '%s' needs a whole number, "
+			    "not '%.32s'", o->name, v);
+			goto out;
+		}
+		*(int *)field = (int)n;
+		break;
+	case OT_TIME:
+		errno = 0;
+		d = strtod(v, &end);
+		if (errno != 0 || *end != '\0' || end == v || !isfinite(d) ||
+		    d < 0 || d > 1e7 || !isdigit((unsigned char)*v)) {
+			*errp = xasprintf("option '%s' needs seconds, not "
+			    "'%.32s'", o->name, v);
+			goto out;
+		}
+		*(double *)field = d;
+		break;
+	case OT_MODE:
+		errno = 0;
+		n = strtol(v, &end, 8);
+		if (errno != 0 || *end != '\0' || n < 0 || n > 07777 ||
+		    !isdigit((unsigned char)*v)) {
+			*errp = xasprintf("option '%s' needs an octal mode like "
+			    "0600, not '%.32s'", o->name, v);
+			goto out;
+		}
+		*(int *)field = (int)n;
+		break;
+	case OT_USER:
+		if (parse_uint(v, INT_MAX, &n) == 0)
+			a->o.user = (uid_t)n;
+		else if ((pw = getpwnam(v)) != NULL)
+			a->o.user = pw->pw_uid;
+		else {
+			*errp = xasprintf("unknown user '%.32s'", v);
+			goto out;
+		}
+		a->o.user_set = 1;
+		break;
+	case OT_GROUP:
+		if (parse_uint(v, INT_MAX, &n) == 0)
+			a->o.group = (gid_t)n;
+		else if ((gr = getgrnam(v)) != NULL)
+			a->o.group = gr->gr_gid;
+		else {
+			*errp = xasprintf("unknown group '%.32s'", v);
+			goto out;
+		}
+		a->o.group_set = 1;
+		break;
+	case OT_STRING:
+		x_free(*(char **)field);
+		*(char **)field = xstrdup(v);
+		break;
+	case OT_PF:
+		if (strcasecmp(v, "ip4") == 0 || strcasecmp(v, "ipv4") == 0 ||
+		    strcasecmp(v, "inet") == 0 || strcmp(v, "4") == 0)
+			a->o.pf = 4;
+		else if (strcasecmp(v, "ip6") == 0 ||
+		    strcasecmp(v, "ipv6") == 0 ||
+		    strcasecmp(v, "inet6") == 0 || strcmp(v, "6") == 0)
+			a->o.pf = 6;
+		else {
+			*errp = xasprintf("option 'pf' takes ip4 or ip6, not "
+			    "'%.32s'", v);
+			goto out;
+		}
+		break;
+	}
+	rc = 0;
+out:
+	x_free(name);
+	return (rc);
+}
+
+static void
+opts_init(struct addr_opts *o)
+{
+	memset(o, 0, sizeof *o);
+	o->backlog = -1;
+	o->reuseaddr = -1;
+	o->unlink_close = -1;
+	o->mode = -1;
+	o->nodelay = -1;
+	o->interval = 1.0;
+}
+
+static int
+all_digits(const char *s, size_t len)
+{
+	size_t	i;
+
+	if (len == 0)
+		return (0);
+	for (i = 0; i < len; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return (0);
+	return (1);
+}
+
+/* The address as typed, for messages: shortened, control bytes escaped. */
+static char *
+shorten(const char *text)
+{
+	struct buf	b = { NULL, 0, 0 };
+	size_t		i;
+	char		hex[5];
+
+	for (i = 0; text[i] != '\0' && b.len < TEXT_MAX; i++) {
+		if (isprint((unsigned char)text[i])) {
+			buf_add(&b, text[i]);
+			continue;
+		}
+		snprintf(hex, sizeof hex, "\\x%02x", (unsigned char)text[i]);
+		buf_add(&b, hex[0]);
+		buf_add(&b, hex[1]);
+		buf_add(&b, hex[2]);
+		buf_add(&b, hex[3]);
+	}
+	if (text[i] != '\0') {
+		buf_add(&b, '.');
+		buf_add(&b, '.');
+		buf_add(&b, '.');
+	}
+	return (buf_take(&b));
+}
+
+static struct addr *
+parse_one(const char *text, char **errp)
+{
+	const struct addr_kind	*k;
+	struct addr		*a;
+	const char		*rest, *typed_kind;
+	char			**optv = NULL, *msg = NULL, *kname = NULL;
+	size_t			 headlen, i;
+	int			 optc = 0, has_params;
+	const char		*hint;
+
+	a = xcalloc(1, sizeof *a);
+	a->text = shorten(text);
+	opts_init(&a->o);
+
+	if (*text == '\0') {
+		msg = xstrdup("empty address");
+		goto fail;
+	}
+	headlen = strcspn(text, ":,");
+	kname = xstrndup(text, headlen);
+	if ((k = find_kind(text, headlen)) != NULL) {
+		typed_kind = kname;
+		rest = text + headlen;
+		has_params = (*rest == ':');
+		if (has_params)
+			rest++;
+	} else if (all_digits(text, headlen) && text[headlen] != ':') {
+		k = find_kind("FD", 2);
+		typed_kind = "FD";
+		rest = text;
+		has_params = 1;
+	} else if (memchr(text, '/', strcspn(text, ",")) != NULL) {
+		k = find_kind("GOPEN", 5);
+		typed_kind = "GOPEN";
+		rest = text;
+		has_params = 1;
+	} else {
+		if (headlen > 32 || (hint = closest_kind(kname)) == NULL) {
+			char	*safe = shorten(kname);
+
+			msg = xasprintf("unknown address kind '%s' (see "
+			    "ferry --help)", safe);
+			x_free(safe);
+		} else
+			msg = xasprintf("unknown address kind '%s', did you "
+			    "mean %s?", kname, hint);
+		goto fail;
+	}
+	a->kind = k;
+	for (i = 0; kname[i] != '\0'; i++)
+		kname[i] = toupper((unsigned char)kname[i]);
+
+	if (split_fields(rest, nparams_max(k), k->flags & KIND_REST,
+	    has_params, a, &optv, &optc, &msg) == -1) {
+		if (strcmp(msg, "too many parameters") == 0) {
+			x_free(msg);
+			msg = xasprintf("too many parameters (expected %s)",
+			    usage_as(typed_kind == kname ? kname : k->name, k));
+		}
+		goto fail;
+	}
+	if (a->nparams < k->nmin) {
+		msg = xasprintf("missing %s (expected %s)",
+		    k->params[a->nparams],
+		    usage_as(typed_kind == kname ? kname : k->name, k));
+		goto fail;
+	}
+	for (i = 0; i < (size_t)a->nparams; i++) {
+		if (a->params[i][0] == '\0') {
+			msg = xasprintf("empty %s (expected %s)", k->params[i],
+			    usage_as(typed_kind == kname ? kname : k->name, k));
+			goto fail;
+		}
+	}
+	for (i = 0; i < (size_t)optc; i++) {
+		if (set_option(a, optv[i], &msg) == -1)
+			goto fail;
+	}
+	if (k->ops->check != NULL && k->ops->check(a, &msg) == -1)
+		goto fail;
+
+	for (i = 0; i < (size_t)optc; i++)
+		x_free(optv[i]);
+	x_free(optv);
+	x_free(kname);
+	return (a);
+
+fail:
+	*errp = xasprintf("%s: %s", a->text, msg);
+	x_free(msg);
+	for (i = 0; i < (size_t)optc; i++)
+		x_free(optv[i]);
+	x_free(optv);
+	x_free(kname);
+	addr_free(a);
+	return (NULL);
+}
+
+struct addr *
+addr_parse(const char *text, char **errp)
+{
+	struct addr	*a, *b;
+	ssize_t		 at;
+	char		*left;
+
+	if ((at = find_toplevel(text, "!!")) == -1)
+		return (parse_one(text, errp));
+	left = xstrndup(text, (size_t)at);
+	a = parse_one(left, errp);
+	x_free(left);
+	if (a == NULL)
+		return (NULL);
+	if ((b = parse_one(text + at + 2, errp)) == NULL) {
+		addr_free(a);
+		return (NULL);
+	}
+	if (find_toplevel(text + at + 2, "!!") != -1 ||
+	    (a->kind->flags & KIND_LISTEN) || (b->kind->flags & KIND_LISTEN)) {
+		*errp = xasprintf("%s: the !! form joins two non-listening "
+		    "addresses, read from the first and written to the second",
+		    a->text);
+		addr_free(a);
+		addr_free(b);
+		return (NULL);
+	}
+	x_free(a->text);
+	a->text = shorten(text);
+	a->wr = b;
+	return (a);
+}
+
+void
+addr_free(struct addr *a)
+{
+	int	i;
+
+	if (a == NULL)
+		return;
+	for (i = 0; i < a->nparams; i++)
+		x_free(a->params[i]);
+	x_free(a->o.bind);
+	x_free(a->text);
+	addr_free(a->wr);
+	x_free(a);
+}
+
+int
+addr_listens(const struct addr *a)
+{
+	return ((a->kind->flags & KIND_LISTEN) != 0);
+}
+
+/* ---- opening ------------------------------------------------------------ */
+
+struct addr_open {
+	struct addr		*addr;
+	struct event_base	*base;
+	int			 need;
+	addr_open_cb		*cb;
+	void			*arg;
+	void			*priv;
+	void			(*priv_free)(void *);
+	struct event		*ev;
+	struct endpoint		*ep;
+	int			 finished;
+	/* The two halves of "A!!B". */
+	struct addr_open	*half[2];
+	struct endpoint		*half_ep[2];
+	int			 halves_left;
+};
+
+static void
+open_deliver(evutil_socket_t fd, short what, void *arg)
+{
+	struct addr_open	*op = arg;
+	addr_open_cb		*cb = op->cb;
+	void			*cbarg = op->arg;
+	struct endpoint		*ep = op->ep;
+
+	op->ep = NULL;
+	addr_open_cancel(op);
+	cb(ep, cbarg);
+}
+
+static void
+open_finish(struct addr_open *op, struct endpoint *ep)
+{
+	if (op->finished) {
+		endpoint_free(ep);
+		return;
+	}
+	op->finished = 1;
+	op->ep = ep;
+	event_active(op->ev, EV_TIMEOUT, 0);
+}
+
+void
+addr_open_done(struct addr_open *op, struct endpoint *ep)
+{
+	open_finish(op, ep);
+}
+
+void
+addr_open_fail(struct addr_open *op, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	log_err("%s: %s", op->addr->text, msg);
+	x_free(msg);
+	open_finish(op, NULL);
+}
+
+struct addr *
+addr_open_addr(struct addr_open *op)
+{
+	return (op->addr);
+}
+
+struct event_base *
+addr_open_base(struct addr_open *op)
+{
+	return (op->base);
+}
+
+int
+addr_open_need(struct addr_open *op)
+{
+	return (op->need);
+}
+
+void
+addr_open_set_priv(struct addr_open *op, void *priv, void (*fn)(void *))
+{
+	op->priv = priv;
+	op->priv_free = fn;
+}
+
+static void
+listen_once_cb(struct endpoint *ep, void *arg)
+{
+	struct addr_open	*op = arg;
+
+	addr_open_done(op, ep);
+}
+
+static void
+listen_once_free(void *priv)
+{
+	listener_free(priv);
+}
+
+struct half_arg {
+	struct addr_open	*op;
+	int			 idx;
+};
+
+static void
+dual_cb(struct endpoint *ep, void *arg)
+{
+	struct half_arg		*ha = arg;
+	struct addr_open	*op = ha->op;
+	int			 idx = ha->idx;
+
+	op->half[idx] = NULL;
+	x_free(ha);
+	if (ep == NULL) {
+		addr_open_cancel(op->half[!idx]);
+		op->half[!idx] = NULL;
+		open_finish(op, NULL);
+		return;
+	}
+	op->half_ep[idx] = ep;
+	if (--op->halves_left > 0)
+		return;
+	open_finish(op, endpoint_join(op->addr->text, op->half_ep[0],
+	    op->half_ep[1]));
+	op->half_ep[0] = op->half_ep[1] = NULL;
+}
+
+static struct addr_open	*open_single(struct addr *, struct event_base *, int,
+			    addr_open_cb *, void *);
+
+static struct addr_open *
+open_half(struct addr_open *op, struct addr *a, int idx, int need)
+{
+	struct half_arg	*ha = xmalloc(sizeof *ha);
+
+	ha->op = op;
+	ha->idx = idx;
+	return (open_single(a, op->base, need, dual_cb, ha));
+}
+
+static struct addr_open *
+open_single(struct addr *a, struct event_base *base, int need,
+    addr_open_cb *cb, void *arg)
+{
+	struct addr_open	*op;
+	struct listener		*l;
+
+	op = xcalloc(1, sizeof *op);
+	op->addr = a;
+	op->base = base;
+	op->need = need;
+	op->cb = cb;
+	op->arg = arg;
+	op->ev = event_new(base, -1, 0, open_deliver, op);
+	if (a->kind->flags & KIND_LISTEN) {
+		if ((l = listener_new(a, base, 1, listen_once_cb, op)) == NULL)
+			open_finish(op, NULL);
+		else
+			addr_open_set_priv(op, l, listen_once_free);
+	} else
+		a->kind->ops->open(op);
+	return (op);
+}
+
+struct addr_open *
+addr_open(struct addr *a, struct event_base *base, int need, addr_open_cb *cb,
+    void *arg)
+{
+	struct addr_open	*op;
+
+	if (a->wr == NULL)
+		return (open_single(a, base, need, cb, arg));
+	/* "A!!B": read from A, write to B, both opened at once. */
+	op = xcalloc(1, sizeof *op);
+	op->addr = a;
+	op->base = base;
+	op->need = need;
+	op->cb = cb;
+	op->arg = arg;
+	op->ev = event_new(base, -1, 0, open_deliver, op);
+	op->halves_left = 2;
+	op->half[0] = open_half(op, a, 0, ADDR_RD);
+	op->half[1] = open_half(op, a->wr, 1, ADDR_WR);
+	return (op);
+}
+
+void
+addr_open_cancel(struct addr_open *op)
+{
+	int	i;
+
+	if (op == NULL)
+		return;
+	for (i = 0; i < 2; i++) {
+		addr_open_cancel(op->half[i]);
+		endpoint_free(op->half_ep[i]);
+	}
+	if (op->priv_free != NULL)
+		op->priv_free(op->priv);
+	endpoint_free(op->ep);
+	event_free(op->ev);
+	x_free(op);
+}

@@ -1,0 +1,256 @@
+#include "config.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <event2/event.h>
+
+#include "addr.h"
+#include "bridge.h"
+#include "endpoint.h"
+#include "listener.h"
+#include "log.h"
+#include "relay.h"
+#include "xmalloc.h"
+
+struct session;
+
+struct bridge {
+	struct event_base		*base;
+	const struct bridge_conf	*conf;
+	struct addr			*addr[2];
+	int				 server;	/* forking side, or -1 */
+	struct listener			*listener;
+	struct session			*sessions;
+	int				 nsessions;
+	int				 status;
+	int				 signo;
+	struct event			*sigev[3];
+};
+
+/* One connection: opening the other address, then relaying. */
+struct session {
+	struct bridge		*b;
+	struct endpoint		*ep[2];
+	struct addr_open	*op;
+	int			 opening;	/* side being opened */
+	struct relay		*relay;
+	struct session		*next;
+	struct session		**prevp;
+};
+
+static void	session_open_next(struct session *);
+
+static int
+need_of(const struct bridge *b, int side)
+{
+	int	dirs = b->conf->relay.dirs, need = 0;
+
+	if (side == 0) {
+		need |= (dirs & RELAY_LR) ? ADDR_RD : 0;
+		need |= (dirs & RELAY_RL) ? ADDR_WR : 0;
+	} else {
+		need |= (dirs & RELAY_RL) ? ADDR_RD : 0;
+		need |= (dirs & RELAY_LR) ? ADDR_WR : 0;
+	}
+	if (b->server != -1)
+		need |= ADDR_MANY;
+	return (need);
+}
+
+static void
+bridge_check_done(struct bridge *b)
+{
+	if (b->listener == NULL && b->sessions == NULL)
+		event_base_loopexit(b->base, NULL);
+}
+
+static struct session *
+session_new(struct bridge *b)
+{
+	struct session	*s;
+
+	s = xcalloc(1, sizeof *s);
+	s->b = b;
+	s->next = b->sessions;
+	if (s->next != NULL)
+		s->next->prevp = &s->next;
+	s->prevp = &b->sessions;
+	b->sessions = s;
+	b->nsessions++;
+	return (s);
+}
+
+static void
+session_free(struct session *s)
+{
+	struct bridge	*b = s->b;
+
+	addr_open_cancel(s->op);
+	endpoint_free(s->ep[0]);
+	endpoint_free(s->ep[1]);
+	if (s->next != NULL)
+		s->next->prevp = s->prevp;
+	*s->prevp = s->next;
+	b->nsessions--;
+	x_free(s);
+	bridge_check_done(b);
+}
+
+static void
+session_relay_done(enum relay_end why, void *arg)
+{
+	struct session	*s = arg;
+	struct bridge	*b = s->b;
+
+	s->relay = NULL;
+	if (b->server == -1 && b->signo == 0)
+		b->status = (why == RELAY_FAILED) ? 1 : 0;
+	session_free(s);
+}
+
+static void
+session_opened(struct endpoint *ep, void *arg)
+{
+	struct session	*s = arg;
+	struct bridge	*b = s->b;
+
+	s->op = NULL;
+	if (ep == NULL) {
+		if (b->server == -1)
+			b->status = 1;
+		session_free(s);
+		return;
+	}
+	s->ep[s->opening] = ep;
+	session_open_next(s);
+}
+
+/* Open whichever side is still missing, then relay. */
+static void
+session_open_next(struct session *s)
+{
+	struct bridge	*b = s->b;
+	int		 i;
+
+	for (i = 0; i < 2; i++) {
+		if (s->ep[i] == NULL) {
+			s->opening = i;
+			s->op = addr_open(b->addr[i], b->base, need_of(b, i),
+			    session_opened, s);
+			return;
+		}
+	}
+	s->relay = relay_new(b->base, s->ep[0], s->ep[1], &b->conf->relay,
+	    session_relay_done, s);
+	s->ep[0] = s->ep[1] = NULL;
+}
+
+static void
+bridge_accept(struct endpoint *ep, void *arg)
+{
+	struct bridge	*b = arg;
+	struct session	*s;
+	struct addr	*a = b->addr[b->server];
+	static time_t	 last;
+	time_t		 now;
+
+	if (a->o.max_children > 0 && b->nsessions >= a->o.max_children) {
+		now = time(NULL);
+		if (now != last)
+			log_warn("%s: %d connections already (max-children), "
+			    "refusing %s", a->text, b->nsessions,
+			    endpoint_name(ep));
+		else
+			log_info("%s: max-children, refusing %s", a->text,
+			    endpoint_name(ep));
+		last = now;
+		endpoint_free(ep);
+		return;
+	}
+	log_debug("%s: connection from %s", a->text, endpoint_name(ep));
+	s = session_new(b);
+	s->ep[b->server] = ep;
+	session_open_next(s);
+}
+
+static void
+bridge_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct bridge	*b = arg;
+	struct session	*s, *next;
+
+	if (b->signo != 0) {
+		log_info("second signal %d, exiting now", (int)sig);
+		exit(128 + (int)sig);
+	}
+	log_info("signal %d: shutting down", (int)sig);
+	b->signo = (int)sig;
+	b->status = 128 + (int)sig;
+	listener_free(b->listener);
+	b->listener = NULL;
+	for (s = b->sessions; s != NULL; s = next) {
+		next = s->next;
+		if (s->relay != NULL)
+			relay_stop(s->relay, b->conf->stop_timeout);
+		else
+			session_free(s);
+	}
+	bridge_check_done(b);
+}
+
+int
+bridge_run(struct event_base *base, struct addr *left, struct addr *right,
+    const struct bridge_conf *conf)
+{
+	struct bridge	 b;
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	int		 i;
+
+	memset(&b, 0, sizeof b);
+	b.base = base;
+	b.conf = conf;
+	b.addr[0] = left;
+	b.addr[1] = right;
+	b.server = -1;
+	for (i = 0; i < 2; i++) {
+		if (!b.addr[i]->o.fork)
+			continue;
+		if (b.server != -1) {
+			log_err("%s: fork on both addresses; only one may "
+			    "accept many connections", right->text);
+			return (1);
+		}
+		if (addr_listens(b.addr[!i])) {
+			log_err("%s: fork needs the other address to be one "
+			    "that can be opened for each connection, not a "
+			    "listener", b.addr[i]->text);
+			return (1);
+		}
+		b.server = i;
+	}
+	for (i = 0; i < 3; i++) {
+		b.sigev[i] = evsignal_new(base, sigs[i], bridge_signal, &b);
+		event_add(b.sigev[i], NULL);
+	}
+
+	if (b.server != -1) {
+		b.listener = listener_new(b.addr[b.server], base, 0,
+		    bridge_accept, &b);
+		if (b.listener == NULL)
+			b.status = 1;
+	} else
+		session_open_next(session_new(&b));
+
+	if (b.status == 0)
+		event_base_dispatch(base);
+
+	while (b.sessions != NULL)
+		session_free(b.sessions);
+	listener_free(b.listener);
+	for (i = 0; i < 3; i++)
+		event_free(b.sigev[i]);
+	return (b.status);
+}

@@ -1,0 +1,31 @@
+/*
+ * Child processes (EXEC, SYSTEM): started with a socketpair as their stdin
+ * and stdout, reaped from the event loop, never left behind as zombies.
+ */
+#ifndef FERRY_CHILD_H
+#define FERRY_CHILD_H
+
+#include <sys/types.h>
+
+struct event_base;
+
+/* Reap children from base's loop (SIGCHLD). Call once. */
+void	child_init(struct event_base *);
+/*
+ * Start argv[0] (searched in PATH) with fd as its stdin and stdout; stderr is
+ * ferry's.  Every other fd is closed in the child.  Returns the pid, or -1
+ * with *errp set to an allocated message (exec failures are reported here,
+ * not by a child that exits 127).  fd stays the caller's.
+ */
+pid_t	child_spawn(char *const argv[], int fd, char **errp);
+/*
+ * The child's endpoint is gone: the child should end by itself on EOF; if
+ * it is still running after a grace period it is sent SIGTERM.
+ */
+void	child_release(pid_t);
+/* SIGTERM every child still running and wait (bounded) for them. */
+void	child_shutdown(void);
+/* Children started and not yet reaped. */
+int	child_count(void);
+
+#endif

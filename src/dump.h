@@ -1,0 +1,13 @@
+/*
+ * -v and -x: a copy of the traffic on stderr, each block headed by its
+ * direction, time and length, as text (-v) or hex (-x).
+ */
+#ifndef FERRY_DUMP_H
+#define FERRY_DUMP_H
+
+struct evbuffer;
+
+/* Dump the bytes in buf (left untouched); dir 0 is left to right. */
+void	dump_traffic(int how, int dir, struct evbuffer *buf);
+
+#endif

@@ -1,0 +1,145 @@
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "child.h"
+#include "endpoint.h"
+#include "sock.h"
+#include "xmalloc.h"
+
+struct endpoint {
+	char		*name;
+	int		 rfd;
+	int		 wfd;
+	int		 wr_socket;	/* wfd is a socket: shutdown, not close */
+	int		 wr_shut;
+	pid_t		 child;
+	char		*unlink_path;
+	struct endpoint	*sub[2];	/* the halves of a join */
+};
+
+struct endpoint *
+endpoint_new(const char *name, int rfd, int wfd)
+{
+	struct endpoint	*ep;
+
+	ep = xcalloc(1, sizeof *ep);
+	ep->name = xstrdup(name);
+	ep->rfd = rfd;
+	ep->wfd = wfd;
+	ep->wr_socket = wfd != -1 && sock_is_socket(wfd);
+	ep->child = -1;
+	return (ep);
+}
+
+struct endpoint *
+endpoint_join(const char *name, struct endpoint *rd, struct endpoint *wr)
+{
+	struct endpoint	*ep;
+
+	ep = endpoint_new(name, rd->rfd, wr->wfd);
+	ep->sub[0] = rd;
+	ep->sub[1] = wr;
+	return (ep);
+}
+
+void
+endpoint_set_child(struct endpoint *ep, pid_t pid)
+{
+	ep->child = pid;
+}
+
+void
+endpoint_set_unlink(struct endpoint *ep, const char *path)
+{
+	x_free(ep->unlink_path);
+	ep->unlink_path = xstrdup(path);
+}
+
+int
+endpoint_rfd(const struct endpoint *ep)
+{
+	return (ep->rfd);
+}
+
+int
+endpoint_wfd(const struct endpoint *ep)
+{
+	return (ep->wfd);
+}
+
+const char *
+endpoint_name(const struct endpoint *ep)
+{
+	return (ep->name);
+}
+
+/* Close fd, or for 0-2 point it at /dev/null so it is never reused. */
+static void
+close_fd(int fd)
+{
+	int	null;
+
+	if (fd < 0)
+		return;
+	if (fd > 2) {
+		close(fd);
+		return;
+	}
+	if ((null = open("/dev/null", O_RDWR)) == -1) {
+		close(fd);
+		return;
+	}
+	if (null != fd) {
+		dup2(null, fd);
+		close(null);
+	}
+}
+
+int
+endpoint_shutdown_wr(struct endpoint *ep)
+{
+	if (ep->sub[1] != NULL)
+		return (endpoint_shutdown_wr(ep->sub[1]));
+	if (ep->wfd == -1 || ep->wr_shut)
+		return (0);
+	ep->wr_shut = 1;
+	if (ep->wr_socket) {
+		if (shutdown(ep->wfd, SHUT_WR) == -1 && errno != ENOTCONN)
+			return (-1);
+		return (0);
+	}
+	if (ep->wfd == ep->rfd)
+		return (0);	/* a tty or fd both ways: keep it for reading */
+	close_fd(ep->wfd);
+	ep->wfd = -1;
+	return (0);
+}
+
+void
+endpoint_free(struct endpoint *ep)
+{
+	if (ep == NULL)
+		return;
+	if (ep->sub[0] != NULL || ep->sub[1] != NULL) {
+		endpoint_free(ep->sub[0]);
+		endpoint_free(ep->sub[1]);
+	} else {
+		close_fd(ep->rfd);
+		if (ep->wfd != ep->rfd)
+			close_fd(ep->wfd);
+	}
+	if (ep->child != -1)
+		child_release(ep->child);
+	if (ep->unlink_path != NULL)
+		unlink(ep->unlink_path);
+	x_free(ep->unlink_path);
+	x_free(ep->name);
+	x_free(ep);
+}

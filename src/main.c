@@ -1,0 +1,215 @@
+/*
+ * ferry: a socket relay.  Parses the command line, builds the two
+ * addresses, runs the bridge between them, and cleans up on the way out.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+
+#include "addr.h"
+#include "bridge.h"
+#include "child.h"
+#include "listener.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#define STOP_TIMEOUT	2.0	/* seconds to flush relays after a signal */
+
+static void
+usage(FILE *f)
+{
+	fprintf(f,
+"usage: ferry [flags] ADDRESS ADDRESS\n"
+"\n"
+"Joins two addresses and moves bytes between them, both ways, until both\n"
+"sides are done.  Addresses are written as in socat: KIND:params,options.\n"
+"\n"
+"Flags:\n"
+"  -d          log more: -d one line per connection, -dd debug, -ddd trace\n"
+"  -v, -x      copy the traffic to stderr as text (-v) or hex (-x)\n"
+"  -u, -U      one direction only: left to right (-u), right to left (-U)\n"
+"  -t SEC      after one direction ends, end the other after SEC seconds\n"
+"              (default: wait for both; socat's default is 0.5)\n"
+"  -T SEC      end a connection after SEC seconds without traffic\n"
+"  -b BYTES    read size (default 65536)\n"
+"  -4, -6      prefer IPv4 or IPv6 where an address allows both\n"
+"  --ready-file FILE\n"
+"              once listening, write each listening address to FILE,\n"
+"              a line each (\"[::]:8080\", \"/run/x.sock\"), for scripts\n"
+"  -h, --help  this help\n"
+"  -V          version\n"
+"\n"
+"Examples:\n"
+"  echo hi | ferry - unix-connect:/tmp/x.sock\n"
+"  ferry tcp-listen:9999,fork unix-connect:/run/app.sock\n"
+"  ferry unix-listen:/tmp/d.sock,fork,mode=600 tcp:[::1]:2375\n"
+"  ferry -u open:big.iso tcp:host:9000\n"
+"  ferry tcp-listen:8080,fork exec:'cat -n'\n"
+"\n");
+	addr_help(f);
+	fprintf(f, "\nExit status: 0 when the relay ended normally, 1 on an "
+	    "error, 128+N after signal N.\nSee ferry(1).\n");
+}
+
+static int
+parse_secs(const char *flag, const char *s, double *out)
+{
+	char	*end;
+	double	 d;
+
+	if (s == NULL) {
+		log_err("%s needs a number of seconds", flag);
+		return (-1);
+	}
+	errno = 0;
+	d = strtod(s, &end);
+	if (errno != 0 || end == s || *end != '\0' || !isfinite(d) || d < 0 ||
+	    d > 1e7) {
+		log_err("%s needs a number of seconds, not '%.32s'", flag, s);
+		return (-1);
+	}
+	*out = d;
+	return (0);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bridge_conf	 conf;
+	struct event_base	*base;
+	struct addr		*a[2] = { NULL, NULL };
+	char			*err = NULL, *end;
+	const char		*arg, *val;
+	int			 i, j, verbose = 0, pf = 0, naddr = 0, status;
+	long			 n;
+
+	memset(&conf, 0, sizeof conf);
+	conf.relay.dirs = RELAY_LR | RELAY_RL;
+	conf.stop_timeout = STOP_TIMEOUT;
+
+	for (i = 1; i < argc; i++) {
+		arg = argv[i];
+		if (arg[0] != '-' || arg[1] == '\0' || arg[1] == ',' ||
+		    arg[1] == '!')
+			break;		/* "-" is STDIO, an address */
+		if (strcmp(arg, "--") == 0) {
+			i++;
+			break;
+		}
+		if (strcmp(arg, "--help") == 0 || strcmp(arg, "-h") == 0 ||
+		    strcmp(arg, "-?") == 0) {
+			usage(stdout);
+			return (0);
+		}
+		if (strcmp(arg, "--version") == 0 || strcmp(arg, "-V") == 0) {
+			printf("ferry %s (libevent %s)\n", PACKAGE_VERSION,
+			    event_get_version());
+			return (0);
+		}
+		if (strncmp(arg, "--ready-file", 12) == 0) {
+			val = arg[12] == '=' ? arg + 13 : arg[12] == '\0' ?
+			    argv[++i] : NULL;
+			if (val == NULL || *val == '\0') {
+				log_err("--ready-file needs a file name");
+				return (1);
+			}
+			listener_set_ready_file(val);
+			continue;
+		}
+		if (arg[1] == '-') {
+			log_err("unknown flag '%.32s' (see ferry --help)", arg);
+			return (1);
+		}
+		for (j = 1; arg[j] != '\0'; j++) {
+			switch (arg[j]) {
+			case 'd':
+				verbose++;
+				continue;
+			case 'v':
+			case 'x':
+				conf.relay.dump = arg[j];
+				continue;
+			case 'u':
+				conf.relay.dirs = RELAY_LR;
+				continue;
+			case 'U':
+				conf.relay.dirs = RELAY_RL;
+				continue;
+			case '4':
+			case '6':
+				pf = arg[j] - '0';
+				continue;
+			case 't':
+			case 'T':
+			case 'b':
+				break;
+			default:
+				log_err("unknown flag '-%c' (see ferry --help)",
+				    arg[j]);
+				return (1);
+			}
+			/* A flag with a value: -t5 or -t 5. */
+			val = arg[j + 1] != '\0' ? arg + j + 1 : argv[++i];
+			if (arg[j] == 'b') {
+				errno = 0;
+				n = val != NULL ? strtol(val, &end, 10) : 0;
+				if (val == NULL || errno != 0 || *end != '\0' ||
+				    n < 1 || n > 16 * 1024 * 1024) {
+					log_err("-b needs a size in bytes from "
+					    "1 to 16777216");
+					return (1);
+				}
+				conf.relay.readsize = (size_t)n;
+			} else if (parse_secs(arg[j] == 't' ? "-t" : "-T", val,
+			    arg[j] == 't' ? &conf.relay.linger :
+			    &conf.relay.idle) == -1)
+				return (1);
+			break;
+		}
+	}
+	log_init(verbose);
+
+	if (argc - i != 2) {
+		if (argc - i < 2)
+			log_err("two addresses are needed, got %d (see ferry "
+			    "--help)", argc - i);
+		else
+			log_err("two addresses are needed, got %d: '%.32s' and "
+			    "more (quote an address that has spaces)", argc - i,
+			    argv[i + 2]);
+		return (1);
+	}
+	for (naddr = 0; naddr < 2; naddr++) {
+		if ((a[naddr] = addr_parse(argv[i + naddr], &err)) == NULL) {
+			log_err("%s", err);
+			x_free(err);
+			addr_free(a[0]);
+			return (1);
+		}
+		if (pf != 0 && a[naddr]->o.pf == 0)
+			a[naddr]->o.pf = pf;
+	}
+
+	signal(SIGPIPE, SIG_IGN);
+	atexit(listener_cleanup_files);
+	if ((base = event_base_new()) == NULL)
+		log_fatal("cannot create an event loop");
+	child_init(base);
+
+	status = bridge_run(base, a[0], a[1], &conf);
+
+	child_shutdown();
+	listener_cleanup_files();
+	event_base_free(base);
+	addr_free(a[0]);
+	addr_free(a[1]);
+	return (status);
+}
