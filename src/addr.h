@@ -24,6 +24,7 @@ struct bound;
 #define OG_TCP		0x0008	/* nodelay keepalive */
 #define OG_CONNECT	0x0010	/* retry interval forever connect-timeout */
 #define OG_FILE		0x0020	/* append trunc creat excl rdonly wronly ... */
+#define OG_FDPASS	0x0040	/* fdpass */
 
 /* Kind flags. */
 #define KIND_LISTEN	0x0001	/* passive: binds and accepts */
@@ -37,6 +38,7 @@ struct bound;
 
 struct addr_opts {
 	int		 fork;
+	int		 fdpass;
 	int		 backlog;
 	int		 max_children;
 	int		 reuseaddr;

@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "bridge.h"
 #include "endpoint.h"
+#include "fdpass/fdpass.h"
 #include "listener.h"
 #include "log.h"
 #include "relay.h"
@@ -208,6 +209,9 @@ bridge_run(struct event_base *base, struct addr *left, struct addr *right,
 	struct bridge	 b;
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	int		 i;
+
+	if (left->o.fdpass || right->o.fdpass)
+		return (fdpass_run(base, left, right, conf));
 
 	memset(&b, 0, sizeof b);
 	b.base = base;
