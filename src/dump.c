@@ -78,3 +78,14 @@ dump_traffic(int how, int dir, struct evbuffer *buf)
 		off += v[i].iov_len;
 	}
 }
+
+void
+dump_bytes(int how, int dir, const void *p, size_t len, int head)
+{
+	if (head)
+		dump_head(dir, len);
+	if (how == 'x')
+		dump_hex(p, len, 0);
+	else
+		dump_text(p, len);
+}

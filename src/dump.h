@@ -7,7 +7,11 @@
 
 struct evbuffer;
 
+#include <stddef.h>
+
 /* Dump the bytes in buf (left untouched); dir 0 is left to right. */
 void	dump_traffic(int how, int dir, struct evbuffer *buf);
+/* Dump len bytes at p; head says whether this starts a new block. */
+void	dump_bytes(int how, int dir, const void *p, size_t len, int head);
 
 #endif

@@ -41,6 +41,7 @@ usage(FILE *f)
 "  -T SEC      end a connection after SEC seconds without traffic\n"
 "  -b BYTES    read size (default 65536)\n"
 "  -4, -6      prefer IPv4 or IPv6 where an address allows both\n"
+"  --no-splice use read(2)/write(2) even where splice(2) could serve\n"
 "  --ready-file FILE\n"
 "              once listening, write each listening address to FILE,\n"
 "              a line each (\"[::]:8080\", \"/run/x.sock\"), for scripts\n"
@@ -113,6 +114,10 @@ main(int argc, char **argv)
 			printf("ferry %s (libevent %s)\n", PACKAGE_VERSION,
 			    event_get_version());
 			return (0);
+		}
+		if (strcmp(arg, "--no-splice") == 0) {
+			conf.relay.nosplice = 1;
+			continue;
 		}
 		if (strncmp(arg, "--ready-file", 12) == 0) {
 			val = arg[12] == '=' ? arg + 13 : arg[12] == '\0' ?

@@ -1,9 +1,14 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/time.h>
+#include <sys/uio.h>
 
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdint.h>
 #include <string.h>
@@ -18,10 +23,13 @@
 #include "log.h"
 #include "pump.h"
 #include "relay.h"
+#include "sock.h"
 #include "xmalloc.h"
 
 #define READ_DEFAULT	(64 * 1024)
 #define HIGH_FACTOR	4	/* stop reading at this many reads queued */
+#define SPLICE_PIPE	(256 * 1024)	/* pipe size asked for a splice */
+#define SPLICE_ROUNDS	8	/* per callback, so no relay hogs the loop */
 
 enum dir_state {
 	DIR_OPEN,		/* moving bytes */
@@ -42,7 +50,11 @@ struct side {
 	struct pump		*pout;
 };
 
-/* One direction: side[idx] -> side[!idx]. */
+/*
+ * One direction: side[idx] -> side[!idx].  Bytes move either through
+ * bufferevents (src, dst) or, between two non-blocking sockets on Linux,
+ * through a pipe with splice(2) and never enter user space (sfd, dfd).
+ */
 struct dir {
 	struct relay		*r;
 	int			 idx;
@@ -51,6 +63,16 @@ struct dir {
 	uint64_t		 bytes;
 	struct bufferevent	*src;
 	struct bufferevent	*dst;
+	int			 splice;
+	int			 raw;		/* read sfd ourselves: big reads */
+	int			 sfd;
+	int			 dfd;
+	int			 pipe[2];
+	size_t			 inpipe;	/* bytes in the pipe */
+	size_t			 pipecap;
+	int			 eof;		/* sfd read EOF */
+	struct event		*ev_rd;
+	struct event		*ev_wr;
 };
 
 struct relay {
@@ -158,7 +180,9 @@ side_write(struct bufferevent *bev, void *arg)
 		return;
 	if (d->blocked && evbuffer_get_length(out) <= s->r->high / 2) {
 		d->blocked = 0;
-		if (d->state == DIR_OPEN)
+		if (d->state == DIR_OPEN && d->raw)
+			event_add(d->ev_rd, NULL);
+		else if (d->state == DIR_OPEN)
 			bufferevent_enable(d->src, EV_READ);
 	}
 	if (d->state == DIR_FLUSHING && evbuffer_get_length(out) == 0)
@@ -170,8 +194,20 @@ dir_eof(struct dir *d)
 {
 	if (d->state != DIR_OPEN)
 		return;
-	dir_move(d);		/* a pump may hand over data with its EOF */
-	bufferevent_disable(d->src, EV_READ);
+	if (d->splice) {
+		d->eof = 1;
+		event_del(d->ev_rd);
+		d->state = DIR_FLUSHING;
+		if (d->inpipe == 0)
+			dir_finish(d);
+		return;
+	}
+	if (d->raw)
+		event_del(d->ev_rd);
+	else {
+		dir_move(d);	/* a pump may hand over data with its EOF */
+		bufferevent_disable(d->src, EV_READ);
+	}
 	d->state = DIR_FLUSHING;
 	if (evbuffer_get_length(bufferevent_get_output(d->dst)) == 0)
 		dir_finish(d);
@@ -247,6 +283,211 @@ end_words(enum relay_end why)
 	return ("?");
 }
 
+
+#ifdef HAVE_SPLICE
+/*
+ * Move what can be moved without blocking: source -> pipe -> sink, a few
+ * rounds at most.  The source is read only while the pipe has room, and
+ * waited for only while the pipe is empty; the sink is waited for only
+ * while the pipe holds bytes.  Same states as the bufferevent path.
+ */
+static void
+splice_pump(struct dir *d)
+{
+	struct relay	*r = d->r;
+	ssize_t		 n;
+	int		 round, moved;
+
+	for (round = 0; round < SPLICE_ROUNDS; round++) {
+		moved = 0;
+		if (!d->eof && d->inpipe < d->pipecap) {
+			n = splice(d->sfd, NULL, d->pipe[1], NULL,
+			    d->pipecap - d->inpipe,
+			    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+			if (n > 0) {
+				d->inpipe += (size_t)n;
+				d->bytes += (uint64_t)n;
+				moved = 1;
+			} else if (n == 0)
+				d->eof = 1;
+			else if (errno != EAGAIN && errno != EINTR) {
+				relay_end(r, RELAY_FAILED, errno,
+				    endpoint_name(r->side[d->idx].ep));
+				return;
+			}
+		}
+		if (d->inpipe > 0) {
+			n = splice(d->pipe[0], NULL, d->dfd, NULL, d->inpipe,
+			    SPLICE_F_MOVE | SPLICE_F_NONBLOCK);
+			if (n > 0) {
+				d->inpipe -= (size_t)n;
+				moved = 1;
+			} else if (n == -1 && errno != EAGAIN &&
+			    errno != EINTR) {
+				relay_end(r, RELAY_FAILED, errno,
+				    endpoint_name(r->side[!d->idx].ep));
+				return;
+			}
+		}
+		if (!moved)
+			break;
+	}
+	if (r->conf.idle > 0)
+		event_base_gettimeofday_cached(r->base, &r->last);
+	if (d->inpipe > 0)
+		event_add(d->ev_wr, NULL);
+	else
+		event_del(d->ev_wr);
+	if (d->eof || d->inpipe >= d->pipecap)
+		event_del(d->ev_rd);
+	else
+		event_add(d->ev_rd, NULL);
+	if (d->eof && d->state == DIR_OPEN)
+		d->state = DIR_FLUSHING;
+	if (d->eof && d->inpipe == 0)
+		dir_finish(d);
+}
+
+static void
+splice_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dir	*d = arg;
+
+	if (d->r->ending && d->r->ev_stop == NULL)
+		return;
+	if (d->state == DIR_DONE)
+		return;
+	splice_pump(d);
+}
+
+/* Can this direction splice?  Both ends non-blocking sockets of ours. */
+static int
+splice_fd_ok(int fd)
+{
+	struct stat	sb;
+	int		fl;
+
+	return (fstat(fd, &sb) == 0 && S_ISSOCK(sb.st_mode) &&
+	    (fl = fcntl(fd, F_GETFL)) != -1 && (fl & O_NONBLOCK));
+}
+
+static int
+splice_init(struct relay *r, struct dir *d, int sfd, int dfd)
+{
+	if (r->conf.nosplice || r->conf.dump || !splice_fd_ok(sfd) ||
+	    !splice_fd_ok(dfd))
+		return (0);
+	if (sock_pipe(d->pipe) == -1)
+		return (0);
+	(void)sock_nonblock(d->pipe[0], 1);
+	(void)sock_nonblock(d->pipe[1], 1);
+#ifdef F_SETPIPE_SZ
+	(void)fcntl(d->pipe[1], F_SETPIPE_SZ, SPLICE_PIPE);
+#endif
+#ifdef F_GETPIPE_SZ
+	{
+		int	sz = fcntl(d->pipe[1], F_GETPIPE_SZ);
+
+		d->pipecap = sz > 0 ? (size_t)sz : 65536;
+	}
+#else
+	d->pipecap = 65536;
+#endif
+	d->splice = 1;
+	d->sfd = sfd;
+	d->dfd = dfd;
+	d->ev_rd = event_new(r->base, sfd, EV_READ | EV_PERSIST, splice_cb, d);
+	d->ev_wr = event_new(r->base, dfd, EV_WRITE | EV_PERSIST, splice_cb,
+	    d);
+	return (1);
+}
+#else
+static int
+splice_init(struct relay *r, struct dir *d, int sfd, int dfd)
+{
+	return (0);
+}
+#endif
+
+
+/*
+ * A fd source: read it ourselves, straight into the sink's output buffer.
+ * (libevent 2.1's bufferevent_socket reads at most 4096 bytes a call.)
+ */
+static void
+raw_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct dir		*d = arg;
+	struct relay		*r = d->r;
+	struct evbuffer		*out;
+	struct evbuffer_iovec	 v[2];
+	ssize_t			 n;
+	size_t			 left;
+	int			 nv, i;
+
+	if ((r->ending && r->ev_stop == NULL) || d->state != DIR_OPEN)
+		return;
+	out = bufferevent_get_output(d->dst);
+	if ((nv = evbuffer_reserve_space(out, (ssize_t)r->conf.readsize, v,
+	    2)) <= 0) {
+		relay_end(r, RELAY_FAILED, ENOMEM, "relay");
+		return;
+	}
+	do {
+		n = readv(d->sfd, (struct iovec *)v, nv);
+	} while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
+			return;
+		relay_end(r, RELAY_FAILED, errno,
+		    endpoint_name(r->side[d->idx].ep));
+		return;
+	}
+	if (n == 0) {
+		dir_eof(d);
+		return;
+	}
+	for (i = 0, left = (size_t)n; i < nv; i++) {
+		if (v[i].iov_len > left)
+			v[i].iov_len = left;
+		if (r->conf.dump && v[i].iov_len > 0)
+			dump_bytes(r->conf.dump, d->idx, v[i].iov_base,
+			    v[i].iov_len, i == 0);
+		left -= v[i].iov_len;
+	}
+	evbuffer_commit_space(out, v, nv);
+	d->bytes += (uint64_t)n;
+	if (r->conf.idle > 0)
+		event_base_gettimeofday_cached(r->base, &r->last);
+	if (evbuffer_get_length(out) >= r->high) {
+		d->blocked = 1;
+		event_del(d->ev_rd);
+	}
+}
+
+static void
+raw_init(struct relay *r, struct dir *d, int sfd)
+{
+	if (pump_needed(r->base, sfd))
+		return;
+	d->raw = 1;
+	d->sfd = sfd;
+	d->ev_rd = event_new(r->base, sfd, EV_READ | EV_PERSIST, raw_read_cb, d);
+}
+
+static void
+dir_free(struct dir *d)
+{
+	if (d->ev_rd != NULL)
+		event_free(d->ev_rd);
+	if (d->ev_wr != NULL)
+		event_free(d->ev_wr);
+	if (d->splice) {
+		close(d->pipe[0]);
+		close(d->pipe[1]);
+	}
+}
+
 static void
 side_free(struct side *s)
 {
@@ -280,6 +521,8 @@ relay_teardown(evutil_socket_t fd, short what, void *arg)
 		    (unsigned long long)r->dir[1].bytes,
 		    (long)took.tv_sec, (long)took.tv_usec / 1000);
 	}
+	dir_free(&r->dir[0]);
+	dir_free(&r->dir[1]);
 	side_free(&r->side[0]);
 	side_free(&r->side[1]);
 	if (r->ev_linger != NULL)
@@ -319,6 +562,10 @@ relay_end(struct relay *r, enum relay_end why, int err, const char *where)
 			bufferevent_disable(r->side[i].in, EV_READ | EV_WRITE);
 		if (r->side[i].out != NULL)
 			bufferevent_disable(r->side[i].out, EV_READ | EV_WRITE);
+		if (r->dir[i].ev_rd != NULL)
+			event_del(r->dir[i].ev_rd);
+		if (r->dir[i].ev_wr != NULL)
+			event_del(r->dir[i].ev_wr);
 	}
 	if (why == RELAY_FAILED && err != 0) {
 		/* Resets and vanished readers are a peer's business. */
@@ -408,20 +655,27 @@ relay_new(struct event_base *base, struct endpoint *left,
 	want[1] = (conf->dirs & RELAY_RL) && endpoint_rfd(right) != -1 &&
 	    endpoint_wfd(left) != -1;
 	for (i = 0; i < 2; i++) {
-		if (side_init(r, i, ep[i], want[i], want[!i]) == -1) {
+		struct dir	*d = &r->dir[i];
+
+		d->r = r;
+		d->idx = i;
+		d->state = want[i] ? DIR_OPEN : DIR_DONE;
+		if (want[i] && !splice_init(r, d, endpoint_rfd(ep[i]),
+		    endpoint_wfd(ep[!i])))
+			raw_init(r, d, endpoint_rfd(ep[i]));
+	}
+	for (i = 0; i < 2; i++) {
+		r->side[i].ep = ep[i];
+		if (side_init(r, i, ep[i], want[i] && !r->dir[i].splice &&
+		    !r->dir[i].raw, want[!i] && !r->dir[!i].splice) == -1) {
 			r->side[!i].ep = ep[!i];
 			relay_end(r, RELAY_FAILED, errno, endpoint_name(ep[i]));
 			return (r);
 		}
 	}
 	for (i = 0; i < 2; i++) {
-		struct dir	*d = &r->dir[i];
-
-		d->r = r;
-		d->idx = i;
-		d->src = r->side[i].in;
-		d->dst = r->side[!i].out;
-		d->state = want[i] ? DIR_OPEN : DIR_DONE;
+		r->dir[i].src = r->side[i].in;
+		r->dir[i].dst = r->side[!i].out;
 	}
 	if (!want[0] && !want[1]) {
 		relay_end(r, RELAY_DONE, 0, NULL);
@@ -437,8 +691,12 @@ relay_new(struct event_base *base, struct endpoint *left,
 	for (i = 0; i < 2; i++) {
 		if (r->dir[i].state != DIR_OPEN)
 			continue;
-		bufferevent_enable(r->dir[i].src, EV_READ);
-		bufferevent_enable(r->dir[i].dst, EV_WRITE);
+		if (r->dir[i].splice || r->dir[i].raw)
+			event_add(r->dir[i].ev_rd, NULL);
+		else
+			bufferevent_enable(r->dir[i].src, EV_READ);
+		if (!r->dir[i].splice)
+			bufferevent_enable(r->dir[i].dst, EV_WRITE);
 	}
 	/* Only one direction: the other side's EOF is no concern of ours. */
 	return (r);

@@ -23,6 +23,7 @@ struct relay_conf {
 	double	 idle;		/* -T: no traffic for this long ends it */
 	int	 dump;		/* 0, 'v' (text) or 'x' (hex) to stderr */
 	size_t	 readsize;	/* -b */
+	int	 nosplice;	/* --no-splice: read/write even where splice(2) */
 };
 
 enum relay_end {
