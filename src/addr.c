@@ -31,6 +31,7 @@
 #include "addr.h"
 #include "endpoint.h"
 #include "listener.h"
+#include "tls.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -48,31 +49,40 @@ static const struct addr_kind kinds[] = {
 	{ "FD", &addr_fd_ops, { "fd", NULL }, 1, OG_FDPASS, KIND_SHARED,
 	  0, "an inherited file descriptor (also a bare number)" },
 	{ "UNIX-LISTEN", &addr_unix_listen_ops, { "path", NULL }, 1,
-	  OG_LISTEN | OG_UNIXLISTEN | OG_FDPASS, KIND_LISTEN | KIND_REST, 0,
+	  OG_LISTEN | OG_UNIXLISTEN | OG_FDPASS | OG_TLS, KIND_LISTEN | KIND_REST, 0,
 	  "listen on a UNIX stream socket" },
 	{ "UNIX-CONNECT", &addr_unix_connect_ops, { "path", NULL }, 1,
-	  OG_CONNECT | OG_FDPASS, KIND_REST, 0,
+	  OG_CONNECT | OG_FDPASS | OG_TLS, KIND_REST, 0,
 	  "connect to a UNIX stream socket" },
 	{ "UNIX-CLIENT", &addr_unix_connect_ops, { "path", NULL }, 1,
-	  OG_CONNECT | OG_FDPASS, KIND_REST, 1,
+	  OG_CONNECT | OG_FDPASS | OG_TLS, KIND_REST, 1,
 	  "connect to a UNIX socket (also UNIX)" },
 	{ "TCP-LISTEN", &addr_tcp_listen_ops, { "port", NULL }, 1,
-	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS, KIND_LISTEN, 0,
+	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS | OG_TLS, KIND_LISTEN, 0,
 	  "listen on TCP, IPv6 and IPv4" },
 	{ "TCP4-LISTEN", &addr_tcp_listen_ops, { "port", NULL }, 1,
-	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS, KIND_LISTEN, 4, "listen on TCP, IPv4" },
+	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS | OG_TLS, KIND_LISTEN, 4, "listen on TCP, IPv4" },
 	{ "TCP6-LISTEN", &addr_tcp_listen_ops, { "port", NULL }, 1,
-	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS, KIND_LISTEN, 6, "listen on TCP, IPv6" },
+	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS | OG_TLS, KIND_LISTEN, 6, "listen on TCP, IPv6" },
 	{ "TCP-CONNECT", &addr_tcp_connect_ops, { "host", "port", NULL }, 2,
-	  OG_IP | OG_TCP | OG_CONNECT | OG_FDPASS, 0, 0,
+	  OG_IP | OG_TCP | OG_CONNECT | OG_FDPASS | OG_TLS, 0, 0,
 	  "connect over TCP, every resolved address in turn (also TCP)" },
 	{ "TCP4-CONNECT", &addr_tcp_connect_ops, { "host", "port", NULL }, 2,
-	  OG_IP | OG_TCP | OG_CONNECT | OG_FDPASS, 0, 4, "connect over TCP, IPv4 only" },
+	  OG_IP | OG_TCP | OG_CONNECT | OG_FDPASS | OG_TLS, 0, 4, "connect over TCP, IPv4 only" },
 	{ "TCP6-CONNECT", &addr_tcp_connect_ops, { "host", "port", NULL }, 2,
-	  OG_IP | OG_TCP | OG_CONNECT | OG_FDPASS, 0, 6, "connect over TCP, IPv6 only" },
-	{ "EXEC", &addr_exec_ops, { "command", NULL }, 1, OG_FDPASS, KIND_REST, 0,
+	  OG_IP | OG_TCP | OG_CONNECT | OG_FDPASS | OG_TLS, 0, 6, "connect over TCP, IPv6 only" },
+	{ "OPENSSL-CONNECT", &addr_tcp_connect_ops, { "host", "port", NULL }, 2,
+	  OG_IP | OG_TCP | OG_CONNECT | OG_FDPASS | OG_TLS, KIND_TLS, 0,
+	  "TLS client over TCP (verifies the server by default)" },
+	{ "OPENSSL-LISTEN", &addr_tcp_listen_ops, { "port", NULL }, 1,
+	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS | OG_TLS,
+	  KIND_LISTEN | KIND_TLS, 0, "TLS server on TCP (needs cert= or "
+	  "psk-file=)" },
+	{ "EXEC", &addr_exec_ops, { "command", NULL }, 1, OG_FDPASS | OG_TLS,
+	  KIND_REST, 0,
 	  "run a command (no shell) on a socketpair" },
-	{ "SYSTEM", &addr_exec_ops, { "command", NULL }, 1, OG_FDPASS, KIND_REST,
+	{ "SYSTEM", &addr_exec_ops, { "command", NULL }, 1, OG_FDPASS | OG_TLS,
+	  KIND_REST,
 	  1,
 	  "run a shell command on a socketpair" },
 	{ "OPEN", &addr_file_ops, { "path", NULL }, 1, OG_FILE, KIND_REST, 0,
@@ -98,6 +108,10 @@ static const struct {
 	{ "UNIX-L", "UNIX-LISTEN" },
 	{ "LOCAL", "UNIX-CLIENT" },
 	{ "CREAT", "CREATE" },
+	{ "OPENSSL", "OPENSSL-CONNECT" },
+	{ "SSL", "OPENSSL-CONNECT" },
+	{ "OPENSSL-L", "OPENSSL-LISTEN" },
+	{ "SSL-L", "OPENSSL-LISTEN" },
 };
 
 enum opt_type {
@@ -169,6 +183,33 @@ static const struct opt {
 	  "open read only" },
 	{ "wronly", "o-wronly", OT_BOOL, O(wronly), OG_FILE,
 	  "open write only" },
+	{ "tls", NULL, OT_BOOL, O(tls), OG_TLS,
+	  "TLS on this stream (client, or server on a listener)" },
+	{ "cert", "certificate", OT_STRING, O(cert), OG_TLS,
+	  "certificate chain file (PEM); the key too unless key= is given" },
+	{ "key", NULL, OT_STRING, O(key), OG_TLS, "private key file (PEM)" },
+	{ "cafile", NULL, OT_STRING, O(cafile), OG_TLS,
+	  "trusted CAs (PEM); on a server: require client certificates" },
+	{ "capath", NULL, OT_STRING, O(capath), OG_TLS,
+	  "directory of trusted CAs (c_rehash layout)" },
+	{ "verify", NULL, OT_BOOL, O(verify), OG_TLS,
+	  "check the peer's certificate (default 1)" },
+	{ "commonname", "cn", OT_STRING, O(commonname), OG_TLS,
+	  "the name the server's certificate must carry (default: host)" },
+	{ "snihost", NULL, OT_STRING, O(snihost), OG_TLS,
+	  "the server name sent with SNI (default: host)" },
+	{ "cipher", "ciphers", OT_STRING, O(cipher), OG_TLS,
+	  "OpenSSL cipher list or TLS 1.3 cipher suites" },
+	{ "min-version", NULL, OT_STRING, O(min_version), OG_TLS,
+	  "lowest TLS version: TLSv1.2 (default) or TLSv1.3" },
+	{ "max-version", NULL, OT_STRING, O(max_version), OG_TLS,
+	  "highest TLS version: TLSv1.2 or TLSv1.3" },
+	{ "fingerprint", NULL, OT_STRING, O(fingerprint), OG_TLS,
+	  "sha256:HEX: accept exactly this peer certificate" },
+	{ "psk-file", NULL, OT_STRING, O(psk_file), OG_TLS,
+	  "TLS 1.3 pre-shared key in hex, mode 0600 (ferry --gen-psk)" },
+	{ "psk-identity", NULL, OT_STRING, O(psk_identity), OG_TLS,
+	  "identity of the pre-shared key (default: ferry)" },
 #undef O
 };
 
@@ -662,6 +703,7 @@ opts_init(struct addr_opts *o)
 	o->mode = -1;
 	o->nodelay = -1;
 	o->interval = 1.0;
+	o->verify = -1;
 }
 
 static int
@@ -754,6 +796,7 @@ parse_one(const char *text, char **errp)
 		goto fail;
 	}
 	a->kind = k;
+	a->o.tls = (k->flags & KIND_TLS) != 0;
 	for (i = 0; kname[i] != '\0'; i++)
 		kname[i] = toupper((unsigned char)kname[i]);
 
@@ -846,6 +889,19 @@ addr_free(struct addr *a)
 	for (i = 0; i < a->nparams; i++)
 		x_free(a->params[i]);
 	x_free(a->o.bind);
+	x_free(a->o.cert);
+	x_free(a->o.key);
+	x_free(a->o.cafile);
+	x_free(a->o.capath);
+	x_free(a->o.commonname);
+	x_free(a->o.snihost);
+	x_free(a->o.cipher);
+	x_free(a->o.min_version);
+	x_free(a->o.max_version);
+	x_free(a->o.fingerprint);
+	x_free(a->o.psk_file);
+	x_free(a->o.psk_identity);
+	tls_free(a);
 	x_free(a->text);
 	addr_free(a->wr);
 	x_free(a);
@@ -874,7 +930,22 @@ struct addr_open {
 	struct addr_open	*half[2];
 	struct endpoint		*half_ep[2];
 	int			 halves_left;
+	struct tls_hs		*tls;		/* handshake under way */
+	int			 tls_done;
 };
+
+static void	open_deliver(evutil_socket_t, short, void *);
+
+static void
+open_tls_done(struct endpoint *ep, void *arg)
+{
+	struct addr_open	*op = arg;
+
+	op->tls = NULL;
+	op->tls_done = 1;
+	op->ep = ep;
+	open_deliver(-1, 0, op);
+}
 
 static void
 open_deliver(evutil_socket_t fd, short what, void *arg)
@@ -884,6 +955,18 @@ open_deliver(evutil_socket_t fd, short what, void *arg)
 	void			*cbarg = op->arg;
 	struct endpoint		*ep = op->ep;
 
+	if (ep != NULL && op->addr->o.tls && !op->tls_done &&
+	    op->addr->wr == NULL && !addr_listens(op->addr)) {
+		/* A TLS client: the handshake first, then the endpoint. */
+		op->ep = NULL;
+		if (op->priv_free != NULL) {
+			op->priv_free(op->priv);
+			op->priv_free = NULL;
+		}
+		op->tls = tls_start(op->addr, op->base, ep, 0, open_tls_done,
+		    op);
+		return;
+	}
 	op->ep = NULL;
 	addr_open_cancel(op);
 	cb(ep, cbarg);
@@ -1015,6 +1098,10 @@ open_single(struct addr *a, struct event_base *base, int need,
 	op->cb = cb;
 	op->arg = arg;
 	op->ev = event_new(base, -1, 0, open_deliver, op);
+	if (a->o.tls && tls_setup(a, addr_listens(a)) == -1) {
+		open_finish(op, NULL);
+		return (op);
+	}
 	if (a->kind->flags & KIND_LISTEN) {
 		if ((l = listener_new(a, base, 1, listen_once_cb, op)) == NULL)
 			open_finish(op, NULL);
@@ -1060,6 +1147,7 @@ addr_open_cancel(struct addr_open *op)
 	}
 	if (op->priv_free != NULL)
 		op->priv_free(op->priv);
+	tls_cancel(op->tls);
 	endpoint_free(op->ep);
 	event_free(op->ev);
 	x_free(op);

@@ -25,11 +25,13 @@ struct bound;
 #define OG_CONNECT	0x0010	/* retry interval forever connect-timeout */
 #define OG_FILE		0x0020	/* append trunc creat excl rdonly wronly ... */
 #define OG_FDPASS	0x0040	/* fdpass */
+#define OG_TLS		0x0080	/* tls cert key cafile verify ... */
 
 /* Kind flags. */
 #define KIND_LISTEN	0x0001	/* passive: binds and accepts */
 #define KIND_REST	0x0002	/* the last parameter takes the rest, ':' too */
 #define KIND_SHARED	0x0004	/* an fd of this process (stdio, FD:n) */
+#define KIND_TLS	0x0008	/* the tls option is on by default */
 
 /* What the relay needs from an opened address. */
 #define ADDR_RD		0x1
@@ -63,6 +65,20 @@ struct addr_opts {
 	int		 excl;
 	int		 rdonly;
 	int		 wronly;
+	int		 tls;
+	char		*cert;
+	char		*key;
+	char		*cafile;
+	char		*capath;
+	int		 verify;	/* -1: default (on) */
+	char		*commonname;
+	char		*snihost;
+	char		*cipher;
+	char		*min_version;
+	char		*max_version;
+	char		*fingerprint;
+	char		*psk_file;
+	char		*psk_identity;
 };
 
 struct addr {
@@ -72,18 +88,21 @@ struct addr {
 	int			 nparams;
 	struct addr_opts	 o;
 	struct addr		*wr;		/* "A!!B": B, written to */
+	void			*tls;		/* tls.c's, once set up */
 };
 
 /*
  * A family's operations.  check validates parameters at parse time; open
  * starts an active open and finishes it with addr_open_done or
  * addr_open_fail; bind (listening kinds) returns a bound socket that is not
- * yet listening.
+ * yet listening, and accepted (optional) prepares each accepted socket.
  */
 struct addr_ops {
 	int	(*check)(struct addr *, char **errp);
 	void	(*open)(struct addr_open *);
 	int	(*bind)(struct addr *, struct bound *);
+	/* Socket options on an accepted connection; -1 with *errp. */
+	int	(*accepted)(struct addr *, int fd, char **errp);
 };
 
 struct addr_kind {

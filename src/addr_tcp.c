@@ -202,9 +202,16 @@ fail:
 	return (-1);
 }
 
+static int
+tcp_accepted(struct addr *a, int fd, char **errp)
+{
+	return (tcp_sockopts(a, fd, errp));
+}
+
 const struct addr_ops addr_tcp_listen_ops = {
 	.check = tcp_check,
 	.bind = tcp_bind,
+	.accepted = tcp_accepted,
 };
 
 static int

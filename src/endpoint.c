@@ -8,9 +8,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <event2/bufferevent.h>
+
 #include "child.h"
 #include "endpoint.h"
 #include "sock.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 struct endpoint {
@@ -22,6 +25,7 @@ struct endpoint {
 	pid_t		 child;
 	char		*unlink_path;
 	struct endpoint	*sub[2];	/* the halves of a join */
+	struct bufferevent *bev;	/* TLS */
 };
 
 struct endpoint *
@@ -36,6 +40,32 @@ endpoint_new(const char *name, int rfd, int wfd)
 	ep->wr_socket = wfd != -1 && sock_is_socket(wfd);
 	ep->child = -1;
 	return (ep);
+}
+
+struct endpoint *
+endpoint_new_bev(const char *name, struct bufferevent *bev)
+{
+	struct endpoint	*ep;
+	int		 fd = bufferevent_getfd(bev);
+
+	ep = endpoint_new(name, fd, fd);
+	ep->bev = bev;
+	return (ep);
+}
+
+struct bufferevent *
+endpoint_bev(const struct endpoint *ep)
+{
+	return (ep->bev);
+}
+
+int
+endpoint_take_fd(struct endpoint *ep)
+{
+	int	fd = ep->rfd;
+
+	ep->rfd = ep->wfd = -1;
+	return (fd);
 }
 
 struct endpoint *
@@ -110,6 +140,8 @@ endpoint_shutdown_wr(struct endpoint *ep)
 	if (ep->wfd == -1 || ep->wr_shut)
 		return (0);
 	ep->wr_shut = 1;
+	if (ep->bev != NULL)
+		tls_close_notify(ep->bev);
 	if (ep->wr_socket) {
 		if (shutdown(ep->wfd, SHUT_WR) == -1 && errno != ENOTCONN)
 			return (-1);
@@ -130,7 +162,9 @@ endpoint_free(struct endpoint *ep)
 	if (ep->sub[0] != NULL || ep->sub[1] != NULL) {
 		endpoint_free(ep->sub[0]);
 		endpoint_free(ep->sub[1]);
-	} else {
+	} else if (ep->bev != NULL)
+		bufferevent_free(ep->bev);	/* closes the fd */
+	else {
 		close_fd(ep->rfd);
 		if (ep->wfd != ep->rfd)
 			close_fd(ep->wfd);

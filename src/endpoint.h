@@ -8,6 +8,8 @@
 
 #include <sys/types.h>
 
+struct bufferevent;
+
 struct endpoint;
 
 /*
@@ -17,6 +19,18 @@ struct endpoint;
  * instead so they are never reused.  name is copied (for log lines).
  */
 struct endpoint	*endpoint_new(const char *name, int rfd, int wfd);
+/*
+ * An endpoint whose I/O goes through a bufferevent (TLS).  It owns bev and
+ * frees it (and the fd under it) in endpoint_free.
+ */
+struct endpoint	*endpoint_new_bev(const char *name, struct bufferevent *bev);
+/* The bufferevent of endpoint_new_bev, or NULL for a plain one. */
+struct bufferevent *endpoint_bev(const struct endpoint *);
+/*
+ * Take the socket out of a plain endpoint with one fd both ways: the caller
+ * owns it and endpoint_free no longer closes it.  Returns the fd.
+ */
+int		 endpoint_take_fd(struct endpoint *);
 /* Join two endpoints: read from rd, write to wr ("A!!B"). Owns both. */
 struct endpoint	*endpoint_join(const char *name, struct endpoint *rd,
 		    struct endpoint *wr);

@@ -19,6 +19,7 @@
 #include "listener.h"
 #include "log.h"
 #include "sock.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 #define BACKOFF_MSEC	100	/* after EMFILE and friends */
@@ -33,7 +34,32 @@ struct listener {
 	void			*arg;
 	char			 where[SOCK_NTOP_MAX];
 	struct sockfile		*file;
+	struct pending		*pending;	/* TLS handshakes */
 };
+
+/* An accepted connection whose TLS handshake is under way. */
+struct pending {
+	struct listener	*l;
+	struct tls_hs	*hs;
+	struct pending	*next;
+	struct pending	**prevp;
+};
+
+static void
+pending_done(struct endpoint *ep, void *arg)
+{
+	struct pending	*p = arg;
+	struct listener	*l = p->l;
+
+	if (p->next != NULL)
+		p->next->prevp = p->prevp;
+	*p->prevp = p->next;
+	x_free(p);
+	if (ep != NULL)
+		l->cb(ep, l->arg);
+	else if (l->once)
+		listener_enable(l, 1);	/* that one failed: wait for another */
+}
 
 /* UNIX socket files we created, removed at exit if still ours. */
 struct sockfile {
@@ -125,8 +151,15 @@ listener_accept(struct evconnlistener *evl, evutil_socket_t fd,
 {
 	struct listener	*l = arg;
 	struct endpoint	*ep;
-	char		 peer[SOCK_NTOP_MAX], *name;
+	char		 peer[SOCK_NTOP_MAX], *name, *err = NULL;
 
+	if (l->addr->kind->ops->accepted != NULL &&
+	    l->addr->kind->ops->accepted(l->addr, fd, &err) == -1) {
+		log_info("%s: %s", l->addr->text, err);
+		x_free(err);
+		evutil_closesocket(fd);
+		return;
+	}
 	if (sa->sa_family == AF_UNIX)
 		name = xasprintf("%s", l->addr->text);
 	else
@@ -135,6 +168,19 @@ listener_accept(struct evconnlistener *evl, evutil_socket_t fd,
 	x_free(name);
 	if (l->once)
 		listener_enable(l, 0);
+	if (l->addr->o.tls) {
+		struct pending	*p = xcalloc(1, sizeof *p);
+
+		p->l = l;
+		p->next = l->pending;
+		if (p->next != NULL)
+			p->next->prevp = &p->next;
+		p->prevp = &l->pending;
+		l->pending = p;
+		p->hs = tls_start(l->addr, evconnlistener_get_base(evl), ep, 1,
+		    pending_done, p);
+		return;
+	}
 	l->cb(ep, l->arg);
 }
 
@@ -175,6 +221,8 @@ listener_new(struct addr *a, struct event_base *base, int once,
 
 	memset(&b, 0, sizeof b);
 	b.fd = -1;
+	if (a->o.tls && tls_setup(a, 1) == -1)
+		return (NULL);
 	if (a->kind->ops->bind(a, &b) == -1)
 		return (NULL);
 	l = xcalloc(1, sizeof *l);
@@ -238,6 +286,13 @@ listener_free(struct listener *l)
 {
 	if (l == NULL)
 		return;
+	while (l->pending != NULL) {
+		struct pending	*p = l->pending;
+
+		l->pending = p->next;
+		tls_cancel(p->hs);
+		x_free(p);
+	}
 	if (l->backoff != NULL)
 		event_free(l->backoff);
 	if (l->evl != NULL)

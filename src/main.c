@@ -19,6 +19,7 @@
 #include "child.h"
 #include "listener.h"
 #include "log.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 #define STOP_TIMEOUT	2.0	/* seconds to flush relays after a signal */
@@ -41,6 +42,8 @@ usage(FILE *f)
 "  -T SEC      end a connection after SEC seconds without traffic\n"
 "  -b BYTES    read size (default 65536)\n"
 "  -4, -6      prefer IPv4 or IPv6 where an address allows both\n"
+"  --gen-psk FILE\n"
+"              write a new random TLS pre-shared key to FILE (mode 0600)\n"
 "  --no-splice use read(2)/write(2) even where splice(2) could serve\n"
 "  --ready-file FILE\n"
 "              once listening, write each listening address to FILE,\n"
@@ -114,6 +117,13 @@ main(int argc, char **argv)
 			printf("ferry %s (libevent %s)\n", PACKAGE_VERSION,
 			    event_get_version());
 			return (0);
+		}
+		if (strcmp(arg, "--gen-psk") == 0) {
+			if (i + 1 >= argc) {
+				log_err("--gen-psk needs a file name");
+				return (1);
+			}
+			return (tls_gen_psk(argv[i + 1]) == -1 ? 1 : 0);
 		}
 		if (strcmp(arg, "--no-splice") == 0) {
 			conf.relay.nosplice = 1;

@@ -24,6 +24,7 @@
 #include "pump.h"
 #include "relay.h"
 #include "sock.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 #define READ_DEFAULT	(64 * 1024)
@@ -48,6 +49,7 @@ struct side {
 	struct bufferevent	*out;	/* written: sink of dir[!idx] */
 	struct pump		*pin;
 	struct pump		*pout;
+	int			 borrowed;	/* the endpoint's own (TLS) */
 };
 
 /*
@@ -84,6 +86,7 @@ struct relay {
 	int			 ending;
 	enum relay_end		 why;
 	int			 err;
+	const char		*errstr;	/* instead of strerror(err) */
 	const char		*errwhere;
 	struct timeval		 start;
 	struct timeval		 last;		/* last traffic, for -T */
@@ -233,6 +236,8 @@ side_event(struct bufferevent *bev, short what, void *arg)
 	if (r->ending && r->ev_stop == NULL)
 		return;
 	if (what & BEV_EVENT_ERROR) {
+		if (endpoint_bev(s->ep) != NULL)
+			r->errstr = tls_bev_error(bev);
 		err = side_errno(s, what);
 		relay_end(r, RELAY_FAILED, err != 0 ? err : EIO,
 		    endpoint_name(s->ep));
@@ -491,6 +496,10 @@ dir_free(struct dir *d)
 static void
 side_free(struct side *s)
 {
+	if (s->borrowed) {
+		endpoint_free(s->ep);
+		return;
+	}
 	if (s->out != NULL && s->out != s->in && s->pout == NULL)
 		bufferevent_free(s->out);
 	if (s->in != NULL && s->pin == NULL)
@@ -516,7 +525,7 @@ relay_teardown(evutil_socket_t fd, short what, void *arg)
 		    "bytes <, %ld.%03lds",
 		    endpoint_name(r->side[0].ep), endpoint_name(r->side[1].ep),
 		    end_words(r->why), r->err ? ": " : "",
-		    r->err ? strerror(r->err) : "",
+		    r->errstr ? r->errstr : r->err ? strerror(r->err) : "",
 		    (unsigned long long)r->dir[0].bytes,
 		    (unsigned long long)r->dir[1].bytes,
 		    (long)took.tv_sec, (long)took.tv_usec / 1000);
@@ -567,7 +576,9 @@ relay_end(struct relay *r, enum relay_end why, int err, const char *where)
 		if (r->dir[i].ev_wr != NULL)
 			event_del(r->dir[i].ev_wr);
 	}
-	if (why == RELAY_FAILED && err != 0) {
+	if (why == RELAY_FAILED && r->errstr != NULL)
+		log_warn("%s: TLS: %s", where, r->errstr);
+	else if (why == RELAY_FAILED && err != 0) {
 		/* Resets and vanished readers are a peer's business. */
 		if (err == ECONNRESET || err == EPIPE)
 			log_info("%s: %s", where, strerror(err));
@@ -603,6 +614,18 @@ side_init(struct relay *r, int idx, struct endpoint *ep, int rd, int wr)
 	s->r = r;
 	s->idx = idx;
 	s->ep = ep;
+	if (endpoint_bev(ep) != NULL) {
+		s->borrowed = 1;
+		s->in = rd ? endpoint_bev(ep) : NULL;
+		s->out = wr ? endpoint_bev(ep) : NULL;
+		if (s->in == NULL && s->out == NULL)
+			return (0);
+		bufferevent_setcb(endpoint_bev(ep), side_read, side_write,
+		    side_event, s);
+		bufferevent_set_max_single_read(endpoint_bev(ep),
+		    (ssize_t)r->conf.readsize);
+		return (0);
+	}
 	if (rd && wr && rfd == wfd) {
 		if ((s->in = side_bev(r, rfd, EV_READ, &s->pin)) == NULL)
 			return (-1);
@@ -660,7 +683,10 @@ relay_new(struct event_base *base, struct endpoint *left,
 		d->r = r;
 		d->idx = i;
 		d->state = want[i] ? DIR_OPEN : DIR_DONE;
-		if (want[i] && !splice_init(r, d, endpoint_rfd(ep[i]),
+		if (!want[i] || endpoint_bev(ep[i]) != NULL)
+			continue;
+		if (endpoint_bev(ep[!i]) != NULL ||
+		    !splice_init(r, d, endpoint_rfd(ep[i]),
 		    endpoint_wfd(ep[!i])))
 			raw_init(r, d, endpoint_rfd(ep[i]));
 	}
