@@ -628,7 +628,8 @@ set_option(struct addr *a, const char *text, char **errp)
 		errno = 0;
 		d = strtod(v, &end);
 		if (errno != 0 || *end != '\0' || end == v || !isfinite(d) ||
-		    d < 0 || d > 1e7 || !isdigit((unsigned char)*v)) {
+		    d < 0 || d > 1e7 || !isdigit((unsigned char)*v) ||
+		    strspn(v, "0123456789.") != strlen(v)) {
 			*errp = xasprintf("option '%s' needs seconds, not "
 			    "'%.32s'", o->name, v);
 			goto out;
@@ -719,6 +720,33 @@ all_digits(const char *s, size_t len)
 	return (1);
 }
 
+/* A message with its control bytes escaped, at most 256 bytes of it. */
+static char *
+escape_msg(const char *msg)
+{
+	struct buf	b = { NULL, 0, 0 };
+	char		hex[5];
+	size_t		i;
+
+	for (i = 0; msg[i] != '\0' && b.len < 256; i++) {
+		if (!iscntrl((unsigned char)msg[i])) {
+			buf_add(&b, msg[i]);
+			continue;
+		}
+		snprintf(hex, sizeof hex, "\\x%02x", (unsigned char)msg[i]);
+		buf_add(&b, hex[0]);
+		buf_add(&b, hex[1]);
+		buf_add(&b, hex[2]);
+		buf_add(&b, hex[3]);
+	}
+	if (msg[i] != '\0') {
+		buf_add(&b, '.');
+		buf_add(&b, '.');
+		buf_add(&b, '.');
+	}
+	return (buf_take(&b));
+}
+
 /* The address as typed, for messages: shortened, control bytes escaped. */
 static char *
 shorten(const char *text)
@@ -771,14 +799,14 @@ parse_one(const char *text, char **errp)
 		typed_kind = kname;
 		rest = text + headlen;
 		has_params = (*rest == ':');
-		if (has_params)
-			rest++;
+		if (has_params || *rest == ',')
+			rest++;		/* "-,fdpass": options right away */
 	} else if (all_digits(text, headlen) && text[headlen] != ':') {
 		k = find_kind("FD", 2);
 		typed_kind = "FD";
 		rest = text;
 		has_params = 1;
-	} else if (memchr(text, '/', strcspn(text, ",")) != NULL) {
+	} else if (memchr(text, '/', headlen) != NULL) {
 		k = find_kind("GOPEN", 5);
 		typed_kind = "GOPEN";
 		rest = text;
@@ -826,6 +854,15 @@ parse_one(const char *text, char **errp)
 		if (set_option(a, optv[i], &msg) == -1)
 			goto fail;
 	}
+	if (!a->o.tls && (a->o.cert || a->o.key || a->o.cafile ||
+	    a->o.capath || a->o.verify != -1 || a->o.commonname ||
+	    a->o.snihost || a->o.cipher || a->o.min_version ||
+	    a->o.max_version || a->o.fingerprint || a->o.psk_file ||
+	    a->o.psk_identity)) {
+		msg = xstrdup("TLS options need the tls option (or an "
+		    "OPENSSL-CONNECT/-LISTEN address)");
+		goto fail;
+	}
 	if (k->ops->check != NULL && k->ops->check(a, &msg) == -1)
 		goto fail;
 
@@ -836,7 +873,16 @@ parse_one(const char *text, char **errp)
 	return (a);
 
 fail:
-	*errp = xasprintf("%s: %s", a->text, msg);
+	{
+		char	*safe = escape_msg(msg);
+
+		if (*text == '\0')
+			*errp = safe;
+		else {
+			*errp = xasprintf("%s: %s", a->text, safe);
+			x_free(safe);
+		}
+	}
 	x_free(msg);
 	for (i = 0; i < (size_t)optc; i++)
 		x_free(optv[i]);
@@ -855,6 +901,14 @@ addr_parse(const char *text, char **errp)
 
 	if ((at = find_toplevel(text, "!!")) == -1)
 		return (parse_one(text, errp));
+	if (find_toplevel(text + at + 2, "!!") != -1) {
+		b = xcalloc(1, sizeof *b);
+		b->text = shorten(text);
+		*errp = xasprintf("%s: the !! form joins exactly two addresses",
+		    b->text);
+		addr_free(b);
+		return (NULL);
+	}
 	left = xstrndup(text, (size_t)at);
 	a = parse_one(left, errp);
 	x_free(left);
@@ -864,11 +918,10 @@ addr_parse(const char *text, char **errp)
 		addr_free(a);
 		return (NULL);
 	}
-	if (find_toplevel(text + at + 2, "!!") != -1 ||
-	    (a->kind->flags & KIND_LISTEN) || (b->kind->flags & KIND_LISTEN)) {
+	if ((a->kind->flags & KIND_LISTEN) || (b->kind->flags & KIND_LISTEN)) {
 		*errp = xasprintf("%s: the !! form joins two non-listening "
 		    "addresses, read from the first and written to the second",
-		    a->text);
+		    (a->kind->flags & KIND_LISTEN) ? a->text : b->text);
 		addr_free(a);
 		addr_free(b);
 		return (NULL);

@@ -114,7 +114,9 @@ exec_open(struct addr_open *op)
 	int		  sv[2];
 	pid_t		  pid;
 
-	if (sock_pair(SOCK_STREAM, sv) == -1) {
+	/* Our end is ours alone: non-blocking, so a child that stops
+	 * reading never blocks the loop.  The child's end stays blocking. */
+	if (sock_pair(SOCK_STREAM, sv) == -1 || sock_nonblock(sv[0], 1) == -1) {
 		addr_open_fail(op, "socketpair: %s", strerror(errno));
 		return;
 	}

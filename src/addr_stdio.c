@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -83,8 +84,8 @@ fd_check(struct addr *a, char **errp)
 	errno = 0;
 	n = strtol(a->params[0], &end, 10);
 	if (errno != 0 || *end != '\0' || n < 0 || n > 65535 ||
-	    end == a->params[0]) {
-		*errp = xasprintf("'%s' is not a file descriptor number",
+	    !isdigit((unsigned char)a->params[0][0])) {
+		*errp = xasprintf("'%.32s' is not a file descriptor number",
 		    a->params[0]);
 		return (-1);
 	}

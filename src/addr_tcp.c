@@ -48,6 +48,8 @@ port_ok(const char *port)
 		n = strtol(port, &end, 10);
 		return (*end == '\0' && n >= 0 && n <= 65535);
 	}
+	if (!isalpha((unsigned char)*port))
+		return (0);
 	for (p = port; *p != '\0'; p++)
 		if (!isalnum((unsigned char)*p) && *p != '-' && *p != '_')
 			return (0);
@@ -75,7 +77,12 @@ tcp_check(struct addr *a, char **errp)
 		return (-1);
 	}
 	if (a->nparams == 2 && host[0] == '[' && host[len - 1] != ']') {
-		*errp = xasprintf("unclosed '[' in host '%.64s'", host);
+		*errp = xasprintf("bad host '%.64s' (an IPv6 address goes in "
+		    "brackets: [::1])", host);
+		return (-1);
+	}
+	if (a->nparams == 2 && strcmp(host, "[]") == 0) {
+		*errp = xstrdup("empty host");
 		return (-1);
 	}
 	if (a->kind->variant != 0 && a->o.pf != 0 &&
