@@ -1,14 +1,416 @@
+/*
+ * The fd-passing mode: which address is the local UNIX side and which the
+ * hop, near or far role, and the life cycle of hops (PROTOCOL.md, ferry(1)).
+ *
+ * Near (the local side listens): one hop shared by all client sessions,
+ * opened when the first client arrives; when it dies every session ends
+ * and the next client opens a new one (at most one attempt a second).
+ * Far (the local side connects): every hop, accepted or opened, is its own
+ * mux; every session on it connects to the local address.
+ */
 #include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <arpa/inet.h>
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+
+#include <event2/event.h>
 
 #include "addr.h"
 #include "bridge.h"
+#include "endpoint.h"
 #include "fdpass/fdpass.h"
+#include "fdpass/frame.h"
+#include "fdpass/mux.h"
+#include "listener.h"
 #include "log.h"
+#include "xmalloc.h"
+
+#define MAXHOPS		256
+#define RETRY_S		1
+
+struct fdpass {
+	struct event_base	*base;
+	struct addr		*local, *hop;
+	int			 role;
+	int			 many;		/* fork: more than one */
+	int			 status;
+	int			 signo;
+	int			 done;
+	struct listener		*listener;
+	/* near */
+	struct mux		*mux;
+	struct addr_open	*op;
+	struct endpoint		**pending;
+	int			 npending;
+	struct timeval		 last_try;
+	struct event		*retry;
+	int			 served;
+	/* far */
+	struct mux		*muxes[MAXHOPS];
+	int			 nmuxes;
+	struct event		*sigev[3];
+	struct event		*wait;
+};
+
+static int
+is_unix(const struct addr *a)
+{
+	return (a->kind->ops == &addr_unix_listen_ops ||
+	    a->kind->ops == &addr_unix_connect_ops);
+}
+
+static int
+is_tcp_listen(const struct addr *a)
+{
+	return (a->kind->ops == &addr_tcp_listen_ops);
+}
+
+static int
+is_loopback(const char *host)
+{
+	struct in_addr	v4;
+	struct in6_addr	v6;
+
+	if (strcmp(host, "localhost") == 0)
+		return (1);
+	if (inet_pton(AF_INET, host, &v4) == 1)
+		return ((ntohl(v4.s_addr) >> 24) == 127);
+	if (inet_pton(AF_INET6, host, &v6) == 1)
+		return (IN6_IS_ADDR_LOOPBACK(&v6));
+	return (0);
+}
+
+static void
+fdpass_finish(struct fdpass *f)
+{
+	if (f->done)
+		return;
+	f->done = 1;
+	event_base_loopexit(f->base, NULL);
+}
+
+/* ---- near --------------------------------------------------------------- */
+
+static void	near_open_hop(struct fdpass *);
+
+static void
+near_drop_pending(struct fdpass *f)
+{
+	int	i;
+
+	for (i = 0; i < f->npending; i++)
+		endpoint_free(f->pending[i]);
+	f->npending = 0;
+}
+
+static void
+near_mux_cb(struct mux *m, enum mux_event ev, int status, void *arg)
+{
+	struct fdpass	*f = arg;
+
+	switch (ev) {
+	case MUX_READY:
+		break;
+	case MUX_SESSION_END:
+		if (!f->many && f->signo == 0) {
+			f->status = status;
+			fdpass_finish(f);
+		}
+		break;
+	case MUX_DEAD:
+		mux_free(f->mux);
+		f->mux = NULL;
+		if (!f->many) {
+			if (f->signo == 0)
+				f->status = 1;
+			fdpass_finish(f);
+		} else if (f->npending > 0)
+			near_open_hop(f);
+		break;
+	}
+}
+
+static void
+near_hop_opened(struct endpoint *ep, void *arg)
+{
+	struct fdpass	*f = arg;
+	int		 i;
+
+	f->op = NULL;
+	if (ep == NULL) {
+		/* addr_open logged the error. */
+		near_drop_pending(f);
+		if (!f->many) {
+			f->status = 1;
+			fdpass_finish(f);
+		}
+		return;
+	}
+	log_debug("%s: hop open", f->hop->text);
+	f->mux = mux_new(f->base, ep, FRAME_ROLE_NEAR, NULL, near_mux_cb, f);
+	for (i = 0; i < f->npending; i++)
+		mux_attach(f->mux, f->pending[i]);
+	f->npending = 0;
+}
+
+static void
+near_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	near_open_hop(arg);
+}
+
+static void
+near_open_hop(struct fdpass *f)
+{
+	struct timeval	now, d, wait;
+
+	if (f->mux != NULL || f->op != NULL || f->npending == 0)
+		return;
+	gettimeofday(&now, NULL);
+	timersub(&now, &f->last_try, &d);
+	if (f->last_try.tv_sec != 0 && d.tv_sec < RETRY_S) {
+		wait.tv_sec = 0;
+		wait.tv_usec = 1000000 - d.tv_usec;
+		if (!evtimer_pending(f->retry, NULL))
+			evtimer_add(f->retry, &wait);
+		return;
+	}
+	f->last_try = now;
+	f->op = addr_open(f->hop, f->base, ADDR_RD | ADDR_WR,
+	    near_hop_opened, f);
+}
+
+static void
+near_accept(struct endpoint *ep, void *arg)
+{
+	struct fdpass	*f = arg;
+
+	log_debug("%s: client %s", f->local->text, endpoint_name(ep));
+	f->served++;
+	if (f->mux != NULL) {
+		mux_attach(f->mux, ep);
+		return;
+	}
+	f->pending = xrealloc(f->pending, (f->npending + 1) * sizeof *f->pending);
+	f->pending[f->npending++] = ep;
+	near_open_hop(f);
+}
+
+/* ---- far ---------------------------------------------------------------- */
+
+static void
+far_mux_cb(struct mux *m, enum mux_event ev, int status, void *arg)
+{
+	struct fdpass	*f = arg;
+	int		 i;
+
+	if (ev != MUX_DEAD)
+		return;
+	for (i = 0; i < f->nmuxes; i++)
+		if (f->muxes[i] == m) {
+			f->muxes[i] = f->muxes[--f->nmuxes];
+			break;
+		}
+	mux_free(m);
+	if (!f->many)
+		fdpass_finish(f);
+}
+
+static void
+far_new_hop(struct fdpass *f, struct endpoint *ep)
+{
+	if (f->nmuxes == MAXHOPS) {
+		log_warn("%s: %d hops already, refusing %s", f->hop->text,
+		    MAXHOPS, endpoint_name(ep));
+		endpoint_free(ep);
+		return;
+	}
+	log_debug("%s: hop %s", f->hop->text, endpoint_name(ep));
+	f->muxes[f->nmuxes++] = mux_new(f->base, ep, FRAME_ROLE_FAR, f->local,
+	    far_mux_cb, f);
+}
+
+static void
+far_accept(struct endpoint *ep, void *arg)
+{
+	far_new_hop(arg, ep);
+}
+
+static void
+far_hop_opened(struct endpoint *ep, void *arg)
+{
+	struct fdpass	*f = arg;
+
+	f->op = NULL;
+	if (ep == NULL) {
+		f->status = 1;
+		fdpass_finish(f);
+		return;
+	}
+	far_new_hop(f, ep);
+}
+
+/* ---- both --------------------------------------------------------------- */
+
+static void
+fdpass_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct fdpass	*f = arg;
+	int		 i;
+
+	if (f->signo != 0) {
+		log_info("second signal %d, exiting now", (int)sig);
+		exit(128 + (int)sig);
+	}
+	log_info("signal %d: shutting down", (int)sig);
+	f->signo = (int)sig;
+	f->status = 128 + (int)sig;
+	listener_free(f->listener);
+	f->listener = NULL;
+	if (f->mux != NULL)
+		mux_shutdown(f->mux);
+	for (i = 0; i < f->nmuxes; i++)
+		mux_shutdown(f->muxes[i]);
+	fdpass_finish(f);
+}
+
+static void
+fdpass_wait_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fdpass	*f = arg;
+
+	if (mux_orphans() == 0)
+		event_base_loopexit(f->base, NULL);
+}
+
+/*
+ * Which address is local and which the hop.  Returns 0, or -1 after
+ * logging why.
+ */
+static int
+fdpass_sides(struct fdpass *f, struct addr *left, struct addr *right)
+{
+	int	ul = is_unix(left), ur = is_unix(right);
+
+	if (ul && ur) {
+		if (left->o.fdpass == right->o.fdpass) {
+			log_err("%s: both addresses are UNIX sockets: put "
+			    "fdpass on the hop only (the address that leads "
+			    "to the other ferry), not on %s", left->text,
+			    left->o.fdpass ? "both" : "neither");
+			return (-1);
+		}
+		f->hop = left->o.fdpass ? left : right;
+		f->local = left->o.fdpass ? right : left;
+	} else if (ul || ur) {
+		f->local = ul ? left : right;
+		f->hop = ul ? right : left;
+	} else {
+		log_err("%s: fdpass needs a UNIX socket address on one side "
+		    "(UNIX-LISTEN for the near peer, UNIX-CONNECT for the far "
+		    "peer)", left->text);
+		return (-1);
+	}
+	if (f->local->wr != NULL || f->hop->wr != NULL) {
+		log_err("%s: fdpass does not take \"A!!B\" pairs",
+		    f->local->wr ? f->local->text : f->hop->text);
+		return (-1);
+	}
+	f->role = addr_listens(f->local) ? FRAME_ROLE_NEAR : FRAME_ROLE_FAR;
+	if (f->role == FRAME_ROLE_NEAR) {
+		f->many = f->local->o.fork;
+		if (f->hop->o.fork) {
+			log_err("%s: fork belongs on the local UNIX-LISTEN "
+			    "address of a near peer", f->hop->text);
+			return (-1);
+		}
+	} else {
+		f->many = f->hop->o.fork;
+		if (f->local->o.fork) {
+			log_err("%s: fork belongs on the hop of a far peer",
+			    f->local->text);
+			return (-1);
+		}
+	}
+	if (is_tcp_listen(f->hop)) {
+		if (f->hop->o.bind == NULL)
+			f->hop->o.bind = xstrdup(f->hop->kind->variant == 6 ?
+			    "::1" : "127.0.0.1");
+		else if (!is_loopback(f->hop->o.bind)) {
+			log_err("%s: refusing to listen for fdpass hops on "
+			    "%s: fd passing lets the peer use this machine's "
+			    "UNIX server, so a hop off loopback needs TLS or "
+			    "a token, which this ferry does not support yet; "
+			    "bind to a loopback address and tunnel (ssh -L), "
+			    "or use an exec hop (system:'ssh host ferry "
+			    "-,fdpass unix-connect:...')", f->hop->text,
+			    f->hop->o.bind);
+			return (-1);
+		}
+	}
+	return (0);
+}
 
 int
 fdpass_run(struct event_base *base, struct addr *left, struct addr *right,
     const struct bridge_conf *conf)
 {
-	log_err("%s: fdpass is not implemented yet", left->text);
-	return (1);
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct fdpass	 f;
+	struct timeval	 tv = { 0, 100000 };
+	int		 i;
+
+	memset(&f, 0, sizeof f);
+	f.base = base;
+	if (fdpass_sides(&f, left, right) == -1)
+		return (1);
+	for (i = 0; i < 3; i++) {
+		f.sigev[i] = evsignal_new(base, sigs[i], fdpass_signal, &f);
+		event_add(f.sigev[i], NULL);
+	}
+	f.retry = evtimer_new(base, near_retry_cb, &f);
+	if (f.role == FRAME_ROLE_NEAR) {
+		f.listener = listener_new(f.local, base, !f.many, near_accept,
+		    &f);
+		if (f.listener == NULL)
+			f.status = 1;
+	} else if (addr_listens(f.hop)) {
+		f.listener = listener_new(f.hop, base, !f.many, far_accept, &f);
+		if (f.listener == NULL)
+			f.status = 1;
+	} else {
+		f.many = 0;
+		f.op = addr_open(f.hop, base, ADDR_RD | ADDR_WR,
+		    far_hop_opened, &f);
+	}
+	if (f.status == 0)
+		event_base_dispatch(base);
+
+	listener_free(f.listener);
+	f.listener = NULL;
+	if (f.op != NULL)
+		addr_open_cancel(f.op);
+	near_drop_pending(&f);
+	free(f.pending);
+	mux_free(f.mux);
+	for (i = 0; i < f.nmuxes; i++)
+		mux_free(f.muxes[i]);
+	/* Far: let detached sessions wind down (PROTOCOL.md 11). */
+	if (f.signo == 0 && mux_orphans() > 0) {
+		f.wait = event_new(base, -1, EV_PERSIST, fdpass_wait_cb, &f);
+		event_add(f.wait, &tv);
+		event_base_dispatch(base);
+		event_free(f.wait);
+	}
+	event_free(f.retry);
+	for (i = 0; i < 3; i++)
+		event_free(f.sigev[i]);
+	return (f.status);
 }

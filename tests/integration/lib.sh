@@ -108,13 +108,26 @@ ferry_bg() {
 	FERRY_LOGS="$FERRY_LOGS $T/$_name.log"
 }
 
-# ferry_run NAME ARGS...: run ferry in the foreground; status in $RC,
-# stderr in $T/NAME.log.
+# ferry_run NAME ARGS...: run ferry in the foreground, for at most
+# $RUN_TIMEOUT seconds (default 120; then it is killed and RC is 124);
+# status in $RC, stderr in $T/NAME.log.
 ferry_run() {
 	_name=$1; shift
 	FERRY_LOGS="$FERRY_LOGS $T/$_name.log"
 	RC=0
-	"$FERRY" "$@" 2>"$T/$_name.log" || RC=$?
+	timeout -k 5 "${RUN_TIMEOUT:-120}" "$FERRY" "$@" 2>"$T/$_name.log" || RC=$?
+	[ "$RC" -ne 124 ] || echo "ferry $_name: killed after ${RUN_TIMEOUT:-120}s" >&2
+}
+
+# ferry_pipe NAME IN OUT ARGS...: like ferry_run, but with stdin and stdout
+# on pipes, as in "cat IN | ferry ARGS | cat >OUT".
+ferry_pipe() {
+	_name=$1; _in=$2; _out=$3; shift 3
+	FERRY_LOGS="$FERRY_LOGS $T/$_name.log"
+	RC=$( { cat "$_in" | { RC=0; timeout -k 5 "${RUN_TIMEOUT:-120}" \
+	    "$FERRY" "$@" 2>"$T/$_name.log" 3>&- || RC=$?; echo "$RC" >&3; } |
+	    cat >"$_out"; } 3>&1 )
+	[ "$RC" -ne 124 ] || echo "ferry $_name: killed after ${RUN_TIMEOUT:-120}s" >&2
 }
 
 # wait_for CMD...: poll CMD until it succeeds, for at most $WAIT seconds.
