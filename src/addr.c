@@ -145,7 +145,8 @@ static const struct opt {
 	{ "reuseaddr", NULL, OT_BOOL, O(reuseaddr), OG_IP,
 	  "SO_REUSEADDR (default on for listeners)" },
 	{ "bind", NULL, OT_STRING, O(bind), OG_IP,
-	  "local address: host, host:port or [v6]:port" },
+	  "local address: host on a listener; host, host:port or "
+	  "[v6]:port on a connecting address" },
 	{ "pf", "protocol-family", OT_PF, O(pf), OG_IP,
 	  "ip4 or ip6: the protocol family to use" },
 	{ "nodelay", "tcp-nodelay", OT_BOOL, O(nodelay), OG_TCP,

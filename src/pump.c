@@ -97,6 +97,18 @@ pump_drain(struct bufferevent *bev, void *arg)
 	}
 }
 
+int
+pump_flush(struct pump *p)
+{
+	bufferevent_flush(p->pair[1], EV_WRITE, BEV_FLUSH);
+	pump_drain(p->pair[0], p);
+	if (p->err != 0) {
+		errno = p->err;
+		return (-1);
+	}
+	return (0);
+}
+
 struct pump *
 pump_new(struct event_base *base, int fd, short what)
 {

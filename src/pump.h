@@ -22,6 +22,12 @@ struct pump		*pump_new(struct event_base *, int fd, short what);
 /* The relay's end: a bufferevent to read from or write to. */
 struct bufferevent	*pump_bev(struct pump *);
 int			 pump_error(const struct pump *);
+/*
+ * A writing pump: write out now whatever the relay's end has handed over
+ * (the pair moves bytes along before they reach the fd).  Returns 0, or
+ * -1 with errno set.
+ */
+int			 pump_flush(struct pump *);
 void			 pump_free(struct pump *);
 
 #endif

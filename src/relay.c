@@ -122,7 +122,9 @@ dir_finish(struct dir *d)
 	if (d->state == DIR_DONE)
 		return;
 	d->state = DIR_DONE;
-	if (endpoint_shutdown_wr(r->side[!d->idx].ep) == -1) {
+	if ((r->side[!d->idx].pout != NULL &&
+	    pump_flush(r->side[!d->idx].pout) == -1) ||
+	    endpoint_shutdown_wr(r->side[!d->idx].ep) == -1) {
 		relay_end(r, RELAY_FAILED, errno,
 		    endpoint_name(r->side[!d->idx].ep));
 		return;
