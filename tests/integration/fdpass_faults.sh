@@ -1,0 +1,62 @@
+#!/bin/sh
+# Faults: fake peers that send garbage or malformed frames to a far peer
+# (it logs one line, drops that hop, keeps serving), and the far peer
+# killed with SIGKILL in the middle of a session (the near client sees EOF
+# and exits non-zero within a second, the far server survives, and the
+# next client gets a new hop).
+. "$TESTS_DIR/integration/lib.sh"
+
+SPRING="$PYTHON $HELPERS/fdpass_spring.py"
+mkdir "$T/far" "$T/near"
+bg server $SPRING server "$T/far/spring.sock" --ready "$T/server.ready"
+SERVER=$BGPID
+wait_for test -s "$T/server.ready"
+
+ferry_bg far tcp-listen:0,fork,fdpass,reuseaddr "unix-connect:$T/far/spring.sock"
+FAR=$FPID
+ready far
+FARPORT=$PORT
+
+for mode in garbage badhello badframe bigframe; do
+	out=$("$PYTHON" "$HELPERS/fdpass_fake.py" $mode 127.0.0.1 "$FARPORT") || true
+	[ "$out" = dropped ] || fail "$mode: the far peer did not drop the hop"
+done
+expect_log far "not a ferry fdpass peer"
+expect_log far "bad HELLO"
+expect_log far "not in use"
+expect_log far "malformed frame"
+kill -0 "$FAR" || fail "the far peer died of a fake peer"
+
+ferry_bg near "unix-listen:$T/near/s.sock,fork,fdpass" "tcp:127.0.0.1:$FARPORT"
+NEAR=$FPID
+ready near
+S=$T/near/s.sock
+
+# The far peer still serves real sessions.
+out=$(echo hi | timeout 30 $SPRING client "$S" -- cat) || fail "client failed"
+[ "$out" = hi ] || fail "got '$out'"
+
+# SIGKILL the far peer in the middle of a session.
+timeout 30 $SPRING client "$S" -- sleep 30 </dev/null >/dev/null 2>&1 &
+CL=$!
+PIDS="$PIDS $CL"
+sleep 1	# the session is up and the command runs
+kill -KILL "$FAR"
+_forget "$FAR"
+t0=$(date +%s%N)
+WAIT=2 await "$CL"
+t1=$(date +%s%N)
+[ "$REAPED" -ne 0 ] || fail "the client exited 0 after losing the far peer"
+[ $(( (t1 - t0) / 1000000 )) -lt 1500 ] || fail "the client took $(( (t1 - t0) / 1000000 )) ms to see the loss"
+kill -0 "$SERVER" || fail "the spring server died with the far peer"
+kill -0 "$NEAR" || fail "the near peer died with the hop"
+
+# A new far peer on the same port: the next client gets a new hop.
+ferry_bg far2 tcp-listen:$FARPORT,fork,fdpass,reuseaddr "unix-connect:$T/far/spring.sock"
+FAR2=$FPID
+ready far2
+sleep 1.1	# the near peer retries at most once a second
+out=$(echo again | timeout 30 $SPRING client "$S" -- cat) || fail "client after restart failed"
+[ "$out" = again ] || fail "after restart got '$out'"
+stop "$NEAR"
+stop "$FAR2"
