@@ -11,9 +11,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#if defined(HAVE_LINUX_KCMP_H)
-#include <linux/kcmp.h>
+/* kcmp(2) tells whether two fds share one open file description.  Linux
+ * only: left out by --disable-linux-extras, which leaves no HAVE_DECL_*. */
+#if defined(HAVE_DECL_MSG_CMSG_CLOEXEC) && HAVE_DECL_MSG_CMSG_CLOEXEC && \
+    defined(__linux__)
 #include <sys/syscall.h>
+#if defined(SYS_kcmp)
+#define HAVE_KCMP	1
+#define FDIO_KCMP_FILE	0	/* KCMP_FILE, <linux/kcmp.h> */
+#endif
 #endif
 
 #include "fdpass/fdio.h"
@@ -187,11 +193,11 @@ int
 fdio_same(int a, const struct fdio_class *ca, int b,
     const struct fdio_class *cb)
 {
-#if defined(HAVE_LINUX_KCMP_H) && defined(SYS_kcmp)
+#if defined(HAVE_KCMP)
 	pid_t	pid = getpid();
 	long	r;
 
-	r = syscall(SYS_kcmp, pid, pid, KCMP_FILE, a, b);
+	r = syscall(SYS_kcmp, pid, pid, FDIO_KCMP_FILE, a, b);
 	if (r == 0)
 		return (1);
 	if (r > 0)
@@ -267,37 +273,41 @@ ssize_t
 fdio_recv_stream(int fd, void *buf, size_t len, int *fds, int *nfds,
     int maxfds, int *ctrunc)
 {
-	ssize_t	r, lo, hi, mid, n;
-	int	k;
+	uint8_t	*p = buf;
+	ssize_t	 r, n;
+	size_t	 got;
+	int	 k;
 
 	*nfds = 0;
+	/*
+	 * A peek tells whether fds are pending, not where: Linux's peek walks
+	 * on past the bytes it copies to the next skb that carries fds, so
+	 * even a 1-byte peek returns them.  Real reads are exact: they return
+	 * fds only once they reach the fd-carrying segment.
+	 */
 	r = recv_one(fd, buf, len, MSG_PEEK, fds, &k, maxfds, ctrunc);
 	if (r <= 0) {
 		close_all(fds, k);
 		return (r);
 	}
-	if (k == 0 && !*ctrunc) {
-		/* No fds in these bytes: consume exactly them. */
-		n = recv_one(fd, buf, r, 0, fds, nfds, maxfds, ctrunc);
-		return (n);
-	}
+	if (k == 0 && !*ctrunc)
+		return (recv_one(fd, buf, r, 0, fds, nfds, maxfds, ctrunc));
 	close_all(fds, k);
-	/* Smallest prefix whose peek brings the fds: its last byte. */
-	lo = 1;
-	hi = r;
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		n = recv_one(fd, buf, mid, MSG_PEEK, fds, &k, maxfds, ctrunc);
-		if (n == -1)
-			return (-1);
-		close_all(fds, k);
-		if (k > 0)
-			hi = mid;
-		else
-			lo = mid + 1;
-	}
 	*ctrunc = 0;
-	return (recv_one(fd, buf, lo, 0, fds, nfds, maxfds, ctrunc));
+	/* The fd segment ends within these r bytes: one byte at a time. */
+	for (got = 0; got < (size_t)r; got++) {
+		n = recv_one(fd, p + got, 1, 0, fds, nfds, maxfds, ctrunc);
+		if (n == -1) {
+			if (got > 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+				break;
+			return (got > 0 ? (ssize_t)got : -1);
+		}
+		if (n == 0)
+			break;
+		if (*nfds > 0 || *ctrunc)
+			return ((ssize_t)got + 1);
+	}
+	return ((ssize_t)got);
 }
 
 ssize_t

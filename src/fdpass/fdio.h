@@ -42,10 +42,11 @@ int	fdio_same(int a, const struct fdio_class *ca, int b,
 /*
  * Receive from the stream socket fd (never blocking: MSG_DONTWAIT) at most
  * len bytes into buf, stopping at the byte that carries fds (13.1): either
- * bytes without fds (*nfds = 0) or exactly one byte with its fds (*nfds >
- * 0, close-on-exec, the caller's).  Returns the bytes read, 0 at EOF, -1
- * with errno (EAGAIN: nothing there).  *ctrunc is set when the kernel cut
- * the fds (MSG_CTRUNC); the fds that did arrive are still returned.
+ * bytes without fds (*nfds = 0), or bytes of which the LAST one is the byte
+ * the fds (*nfds > 0, close-on-exec, the caller's) were sent with.  Returns
+ * the bytes read, 0 at EOF, -1 with errno (EAGAIN: nothing there).
+ * *ctrunc is set when the kernel cut the fds (MSG_CTRUNC); the fds that
+ * did arrive are still returned.
  */
 ssize_t	fdio_recv_stream(int fd, void *buf, size_t len, int *fds, int *nfds,
 	    int maxfds, int *ctrunc);

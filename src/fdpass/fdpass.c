@@ -15,7 +15,9 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
+#include <errno.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/time.h>
@@ -58,6 +60,38 @@ struct fdpass {
 	struct event		*sigev[3];
 	struct event		*wait;
 };
+
+/*
+ * The shared token for AUTH (PROTOCOL.md 4.4): the contents of the file
+ * $FERRY_TOKEN_FILE, trailing newline removed (never the command line).
+ * Returns 1 with a token set, 0 without the variable, -1 after logging.
+ */
+static int
+fdpass_token(void)
+{
+	const char	*path = getenv("FERRY_TOKEN_FILE");
+	char		 buf[4096];
+	size_t		 n;
+	FILE		*fp;
+
+	if (path == NULL || *path == '\0')
+		return (0);
+	if ((fp = fopen(path, "r")) == NULL) {
+		log_err("FERRY_TOKEN_FILE %s: %s", path, strerror(errno));
+		return (-1);
+	}
+	n = fread(buf, 1, sizeof buf, fp);
+	fclose(fp);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	if (n == 0) {
+		log_err("FERRY_TOKEN_FILE %s: empty token", path);
+		return (-1);
+	}
+	mux_set_token(buf, n);
+	memset(buf, 0, sizeof buf);
+	return (1);
+}
 
 static int
 is_unix(const struct addr *a)
@@ -295,7 +329,8 @@ fdpass_wait_cb(evutil_socket_t fd, short what, void *arg)
  * logging why.
  */
 static int
-fdpass_sides(struct fdpass *f, struct addr *left, struct addr *right)
+fdpass_sides(struct fdpass *f, struct addr *left, struct addr *right,
+    int token)
 {
 	int	ul = is_unix(left), ur = is_unix(right);
 
@@ -343,13 +378,22 @@ fdpass_sides(struct fdpass *f, struct addr *left, struct addr *right)
 		if (f->hop->o.bind == NULL)
 			f->hop->o.bind = xstrdup(f->hop->kind->variant == 6 ?
 			    "::1" : "127.0.0.1");
+		else if (!is_loopback(f->hop->o.bind) && f->hop->o.tls) {
+			if (!token)
+				log_info("%s: hops on %s over TLS; add a token "
+				    "(FERRY_TOKEN_FILE) or client certificates "
+				    "to authenticate the near peer",
+				    f->hop->text, f->hop->o.bind);
+		} else if (!is_loopback(f->hop->o.bind) && token)
+			log_warn("%s: hops on %s are authenticated by the token "
+			    "but not encrypted", f->hop->text, f->hop->o.bind);
 		else if (!is_loopback(f->hop->o.bind)) {
 			log_err("%s: refusing to listen for fdpass hops on "
 			    "%s: fd passing lets the peer use this machine's "
 			    "UNIX server, so a hop off loopback needs TLS or "
-			    "a token, which this ferry does not support yet; "
-			    "bind to a loopback address and tunnel (ssh -L), "
-			    "or use an exec hop (system:'ssh host ferry "
+			    "a token (set FERRY_TOKEN_FILE on both peers); "
+			    "or bind to a loopback address and tunnel (ssh "
+			    "-L), or use an exec hop (system:'ssh host ferry "
 			    "-,fdpass unix-connect:...')", f->hop->text,
 			    f->hop->o.bind);
 			return (-1);
@@ -365,11 +409,12 @@ fdpass_run(struct event_base *base, struct addr *left, struct addr *right,
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct fdpass	 f;
 	struct timeval	 tv = { 0, 100000 };
-	int		 i;
+	int		 i, token;
 
 	memset(&f, 0, sizeof f);
 	f.base = base;
-	if (fdpass_sides(&f, left, right) == -1)
+	if ((token = fdpass_token()) == -1 ||
+	    fdpass_sides(&f, left, right, token) == -1)
 		return (1);
 	for (i = 0; i < 3; i++) {
 		f.sigev[i] = evsignal_new(base, sigs[i], fdpass_signal, &f);
@@ -410,6 +455,7 @@ fdpass_run(struct event_base *base, struct addr *left, struct addr *right,
 		event_free(f.wait);
 	}
 	event_free(f.retry);
+	mux_set_token(NULL, 0);
 	for (i = 0; i < 3; i++)
 		event_free(f.sigev[i]);
 	return (f.status);

@@ -25,8 +25,13 @@
 #include <unistd.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/util.h>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 #include "addr.h"
 #include "endpoint.h"
@@ -35,6 +40,7 @@
 #include "fdpass/mux.h"
 #include "log.h"
 #include "sock.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 #define HOP_HIGH	(1024 * 1024)	/* stop reading local fds above */
@@ -109,6 +115,7 @@ struct sess {
 	uint64_t		 seq;
 	int			 started;	/* near: OPEN sent */
 	int			 failed;
+	int			 reading;	/* in chan_read_cb */
 	const char		*how;
 	char			 who[SOCK_NTOP_MAX + 16];
 	struct addr_open	*op;
@@ -124,10 +131,13 @@ struct mux {
 	int			 role;
 	struct addr		*target;
 	struct endpoint		*ep;
+	struct bufferevent	*bev;		/* a TLS hop's, or NULL */
 	int			 rfd, wfd;
 	struct evbuffer		*in, *out;
 	struct event		*rev, *wev, *tick, *ev_dead;
 	int			 ready, dead, full;
+	int			 quiet;		/* a normal end: log_info */
+	int			 hello;		/* peer's HELLO accepted */
 	struct frame_hello	 mine, peer;
 	struct sess		*sessions;
 	int			 nsessions;
@@ -143,6 +153,8 @@ struct mux {
 
 static struct sess	*orphans;
 static int		 norphans;
+static uint8_t		*token;		/* AUTH (PROTOCOL.md 4.4), or NULL */
+static size_t		 tokenlen;
 
 static void	chan_update(struct chan *);
 static void	chan_check_close(struct chan *);
@@ -194,7 +206,16 @@ chan_find(struct mux *m, uint32_t id)
 static void
 hop_want_write(struct mux *m)
 {
-	if (m->dead || m->wev == NULL)
+	if (m->dead)
+		return;
+	if (m->bev != NULL) {
+		bufferevent_write_buffer(m->bev, m->out);
+		if (!m->full && evbuffer_get_length(
+		    bufferevent_get_output(m->bev)) > HOP_HIGH)
+			m->full = 1;
+		return;
+	}
+	if (m->wev == NULL)
 		return;
 	event_add(m->wev, NULL);
 	if (!m->full && evbuffer_get_length(m->out) > HOP_HIGH)
@@ -601,6 +622,10 @@ chan_free(struct chan *c)
 			}
 	}
 	s->nchans--;
+	if (c->mine)
+		s->nmine--;
+	else
+		s->ntheirs--;
 	free(c);
 	sess_maybe_free(s);
 }
@@ -930,9 +955,8 @@ chan_read_record(struct chan *c)
 }
 
 static void
-chan_read_cb(evutil_socket_t fd, short what, void *arg)
+chan_read_one(struct chan *c)
 {
-	struct chan	*c = arg;
 	struct mux	*m = c->s->m;
 	uint8_t		 buf[HOP_READ];
 	size_t		 budget = sizeof buf;
@@ -954,6 +978,59 @@ chan_read_cb(evutil_socket_t fd, short what, void *arg)
 			budget = m->peer.max_frame;
 	}
 	chan_read_stream(c, buf, budget);
+}
+
+static int
+fd_readable(int fd)
+{
+	struct pollfd	pfd;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return (poll(&pfd, 1, 0) > 0 && pfd.revents != 0);
+}
+
+/*
+ * A local fd is readable.  First read what the session's other fds
+ * already hold (PROTOCOL.md 8, sender): a process wrote that earlier, so
+ * it goes out first; then this fd.
+ */
+static void
+chan_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct chan	*c = arg, *o;
+	struct sess	*s = c->s;
+	struct mux	*m = s->m;
+	uint32_t	 id = c->id, ids[64];
+	int		 i, n = 0;
+
+	if (m != NULL && !c->drain && !s->reading && s->nchans > 1) {
+		for (o = s->chans; o != NULL && n < 64; o = o->next)
+			if (o != c && o->fd >= 0 && o->pollable &&
+			    o->out_open && !o->drain && o->credit > 0 &&
+			    fd_readable(o->fd))
+				ids[n++] = o->id;
+		if (n > 0) {
+			s->reading = 1;
+			s->nchans++;
+			for (i = 0; i < n; i++) {
+				o = chan_find(m, ids[i]);
+				if (o != NULL && o->s == s && o->fd >= 0 &&
+				    !m->full)
+					chan_read_one(o);
+			}
+			s->reading = 0;
+			s->nchans--;
+			if (s->nchans == 0) {
+				sess_maybe_free(s);
+				return;
+			}
+			if ((c = chan_find(m, id)) == NULL || c->s != s)
+				return;
+		}
+	}
+	chan_read_one(c);
 }
 
 /* ---- writing local fds (ordered, PROTOCOL.md 8) ------------------------- */
@@ -1444,6 +1521,33 @@ fail:
 	    "%s", frame_kind_name(o.kind), strerror(errno));
 }
 
+/*
+ * A stand-in of kind whose relay end is already closed, for a channel
+ * passed again after we let go of it (6.3): the process sees EOF or EPIPE.
+ */
+static int
+dead_standin(uint8_t kind)
+{
+	int	fds[2];
+
+	switch (kind) {
+	case FRAME_KIND_STREAM:
+	case FRAME_KIND_SEQPACKET:
+		if (sock_pair(kind == FRAME_KIND_STREAM ? SOCK_STREAM :
+		    SOCK_SEQPACKET, fds) == -1)
+			return (-1);
+		close(fds[0]);
+		return (fds[1]);
+	case FRAME_KIND_PIPE_READ:
+	case FRAME_KIND_PIPE_WRITE:
+		if (sock_pipe(fds) == -1)
+			return (-1);
+		close(fds[kind == FRAME_KIND_PIPE_READ ? 1 : 0]);
+		return (fds[kind == FRAME_KIND_PIPE_READ ? 0 : 1]);
+	}
+	return (open("/dev/null", O_RDWR | O_CLOEXEC));
+}
+
 static void
 recv_fds(struct chan *c, const uint8_t *p, size_t len)
 {
@@ -1477,7 +1581,7 @@ recv_fds(struct chan *c, const uint8_t *p, size_t len)
 		if (fd >= 0)
 			fd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
 		else
-			fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+			fd = dead_standin(cc->kind);
 		if (fd == -1) {
 			sess_fail(s, 1, FRAME_ERR_RESOURCE, "dup: %s",
 			    strerror(errno));
@@ -1542,20 +1646,64 @@ recv_data(struct chan *c, uint8_t flags, const uint8_t *p, size_t len)
 	sess_pump(s);
 }
 
+/* HMAC-SHA256(token, "ferry-auth-v1" || role || nonce1 || nonce2). */
 static void
-recv_frame(struct mux *m, const struct frame_hdr *h, const uint8_t *p)
+auth_mac(uint8_t role, const uint8_t *n1, const uint8_t *n2,
+    uint8_t mac[FRAME_MAC_LEN])
+{
+	uint8_t		msg[13 + 1 + 2 * FRAME_NONCE_LEN];
+	unsigned int	len = FRAME_MAC_LEN;
+
+	memcpy(msg, "ferry-auth-v1", 13);
+	msg[13] = role;
+	memcpy(msg + 14, n1, FRAME_NONCE_LEN);
+	memcpy(msg + 14 + FRAME_NONCE_LEN, n2, FRAME_NONCE_LEN);
+	HMAC(EVP_sha256(), token, (int)tokenlen, msg, sizeof msg, mac, &len);
+}
+
+/* Both HELLOs (and AUTHs) are in: sessions may start. */
+static void
+mux_handshake_done(struct mux *m)
+{
+	struct sess	*s;
+
+	m->ready = 1;
+	log_debug("hop %s: handshake done%s", endpoint_name(m->ep),
+	    token != NULL ? " (token verified)" : "");
+	for (s = m->sessions; s != NULL; s = s->next)
+		if (!s->started) {
+			struct frame_open o;
+			uint8_t	ob[FRAME_HDR_LEN + 16];
+
+			memset(&o, 0, sizeof o);
+			o.kind = FRAME_KIND_STREAM;
+			o.access = FRAME_ACCESS_RDWR;
+			hop_frame(m, ob, frame_open_encode(ob, sizeof ob,
+			    s->id, &o));
+			sess_start(s);
+		}
+	if (m->cb != NULL)
+		m->cb(m, MUX_READY, 0, m->arg);
+}
+
+static void
+recv_handshake(struct mux *m, const struct frame_hdr *h, const uint8_t *p)
 {
 	struct frame_hello	 hello;
 	struct frame_error	 e;
-	struct frame_winsize	 ws;
-	struct chan		*c;
 	const char		*why;
 	uint16_t		 v;
-	uint64_t		 cookie;
-	uint32_t		 credit;
-	uint8_t			 dir, buf[64];
+	uint8_t			 mac[FRAME_MAC_LEN], want[FRAME_MAC_LEN];
+	uint8_t			 buf[FRAME_HDR_LEN + FRAME_MAC_LEN];
 
-	if (!m->ready) {
+	if (h->type == FRAME_ERROR && m->hello) {
+		if (frame_error_decode(p, h->len, &e, &why) == -1)
+			mux_lost(m, "bad ERROR: %s", why);
+		else
+			mux_lost(m, "peer: %s", e.text);
+		return;
+	}
+	if (!m->hello) {
 		if (h->type != FRAME_HELLO) {
 			mux_lost(m, "the peer is not a ferry fdpass peer "
 			    "(first frame: %s)", frame_type_name(h->type));
@@ -1566,34 +1714,56 @@ recv_frame(struct mux *m, const struct frame_hdr *h, const uint8_t *p)
 			return;
 		}
 		if (frame_hello_negotiate(&m->mine, &hello, &v, &why) == -1) {
-			send_error(m, 0, FRAME_ERR_PROTOCOL, why);
+			send_error(m, 0, hello.role == m->mine.role ?
+			    FRAME_ERR_PROTOCOL : FRAME_ERR_VERSION, why);
 			mux_lost(m, "%s", why);
 			return;
 		}
-		if (hello.auth != FRAME_AUTHREQ_NONE) {
-			send_error(m, 0, FRAME_ERR_AUTH, "no token configured");
-			mux_lost(m, "the peer requires a token (AUTH); "
-			    "this ferry has none");
+		m->peer = hello;
+		m->hello = 1;
+		if (hello.auth == FRAME_AUTHREQ_NONE && token == NULL) {
+			mux_handshake_done(m);
 			return;
 		}
-		m->peer = hello;
-		m->ready = 1;
-		log_debug("hop %s: handshake done (version %u)",
-		    endpoint_name(m->ep), v);
-		for (struct sess *s = m->sessions; s != NULL; s = s->next)
-			if (!s->started) {
-				struct frame_open o;
-				uint8_t	ob[FRAME_HDR_LEN + 16];
+		if (token == NULL) {
+			send_error(m, 0, FRAME_ERR_AUTH, "no token configured");
+			mux_lost(m, "the peer requires a token (AUTH); set "
+			    "FERRY_TOKEN_FILE to a file holding it");
+			return;
+		}
+		auth_mac(m->mine.role, m->mine.nonce, m->peer.nonce, mac);
+		hop_frame(m, buf, frame_auth_encode(buf, sizeof buf, mac));
+		return;
+	}
+	if (h->type != FRAME_AUTH ||
+	    frame_auth_decode(p, h->len, mac, &why) == -1) {
+		send_error(m, 0, FRAME_ERR_AUTH, "expected AUTH");
+		mux_lost(m, "authentication failed: the peer sent %s, not "
+		    "AUTH (has it a token?)", frame_type_name(h->type));
+		return;
+	}
+	auth_mac(m->peer.role, m->peer.nonce, m->mine.nonce, want);
+	if (CRYPTO_memcmp(mac, want, sizeof want) != 0) {
+		send_error(m, 0, FRAME_ERR_AUTH, "wrong token");
+		mux_lost(m, "authentication failed: wrong token");
+		return;
+	}
+	mux_handshake_done(m);
+}
 
-				memset(&o, 0, sizeof o);
-				o.kind = FRAME_KIND_STREAM;
-				o.access = FRAME_ACCESS_RDWR;
-				hop_frame(m, ob, frame_open_encode(ob, sizeof ob,
-				    s->id, &o));
-				sess_start(s);
-			}
-		if (m->cb != NULL && m->ev_dead != NULL)
-			m->cb(m, MUX_READY, 0, m->arg);
+static void
+recv_frame(struct mux *m, const struct frame_hdr *h, const uint8_t *p)
+{
+	struct frame_error	 e;
+	struct frame_winsize	 ws;
+	struct chan		*c;
+	const char		*why;
+	uint64_t		 cookie;
+	uint32_t		 credit;
+	uint8_t			 dir, buf[64];
+
+	if (!m->ready) {
+		recv_handshake(m, h, p);
 		return;
 	}
 	switch (h->type) {
@@ -1615,8 +1785,10 @@ recv_frame(struct mux *m, const struct frame_hdr *h, const uint8_t *p)
 	if (h->type == FRAME_ERROR && h->chan == 0) {
 		if (frame_error_decode(p, h->len, &e, &why) == -1)
 			mux_lost(m, "bad ERROR: %s", why);
-		else if (e.code == FRAME_ERR_SHUTDOWN)
+		else if (e.code == FRAME_ERR_SHUTDOWN) {
+			m->quiet = 1;
 			mux_lost(m, "the peer is shutting down");
+		}
 		else
 			mux_lost(m, "peer: %s", e.text);
 		return;
@@ -1793,30 +1965,36 @@ mux_lost(struct mux *m, const char *fmt, ...)
 	va_start(ap, fmt);
 	msg = xvasprintf(fmt, ap);
 	va_end(ap);
-	log_err("hop %s: %s", endpoint_name(m->ep), msg);
+	if (m->quiet)
+		log_info("hop %s: %s", endpoint_name(m->ep), msg);
+	else
+		log_err("hop %s: %s", endpoint_name(m->ep), msg);
 	free(msg);
 	/* Flush what can go without waiting (an ERROR, say). */
-	if (evbuffer_get_length(m->out) > 0)
+	if (m->bev == NULL && evbuffer_get_length(m->out) > 0)
 		evbuffer_write(m->out, m->wfd);
 	m->dead = 1;
-	event_del(m->rev);
-	event_del(m->wev);
+	if (m->bev != NULL)
+		bufferevent_disable(m->bev, EV_READ);
+	else {
+		event_del(m->rev);
+		event_del(m->wev);
+	}
 	event_del(m->tick);
 	event_active(m->ev_dead, EV_TIMEOUT, 1);
 }
+
+static void	hop_parse(struct mux *);
 
 static void
 hop_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct mux		*m = arg;
-	struct frame_hdr	 h;
-	const uint8_t		*p;
-	const char		*why;
-	size_t			 len, avail, size;
-	int			 n, r;
+	int			 n;
 
 	n = evbuffer_read(m->in, m->rfd, HOP_READ);
 	if (n == 0) {
+		m->quiet = (evbuffer_get_length(m->in) == 0);
 		mux_lost(m, "closed by the peer");
 		return;
 	}
@@ -1826,6 +2004,19 @@ hop_read_cb(evutil_socket_t fd, short what, void *arg)
 		mux_lost(m, "read: %s", strerror(errno));
 		return;
 	}
+	hop_parse(m);
+}
+
+/* Carry out every whole frame in m->in. */
+static void
+hop_parse(struct mux *m)
+{
+	struct frame_hdr	 h;
+	const uint8_t		*p;
+	const char		*why;
+	size_t			 len, avail, size;
+	int			 r;
+
 	gettimeofday(&m->last_rx, NULL);
 	while (!m->dead && (len = evbuffer_get_length(m->in)) > 0) {
 		avail = len < FRAME_HDR_LEN ? len : FRAME_HDR_LEN;
@@ -1884,6 +2075,40 @@ hop_write_cb(evutil_socket_t fd, short what, void *arg)
 		event_add(m->wev, NULL);
 	if (m->full && evbuffer_get_length(m->out) < HOP_LOW)
 		mux_unfull(m);
+}
+
+/* A TLS hop: its bufferevent does the I/O. */
+static void
+hop_bev_read(struct bufferevent *bev, void *arg)
+{
+	struct mux	*m = arg;
+
+	evbuffer_add_buffer(m->in, bufferevent_get_input(bev));
+	hop_parse(m);
+}
+
+static void
+hop_bev_write(struct bufferevent *bev, void *arg)
+{
+	struct mux	*m = arg;
+
+	if (m->full && !m->dead)
+		mux_unfull(m);
+}
+
+static void
+hop_bev_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct mux	*m = arg;
+	const char	*err;
+
+	if (what & BEV_EVENT_EOF) {
+		m->quiet = 1;
+		mux_lost(m, "closed by the peer");
+	} else if (what & BEV_EVENT_ERROR) {
+		err = tls_bev_error(bev);
+		mux_lost(m, "%s", err != NULL ? err : strerror(errno));
+	}
 }
 
 /* Every TICK_MS: passed ends to let go, window sizes, keepalive. */
@@ -1955,10 +2180,18 @@ mux_new(struct event_base *base, struct endpoint *hop, int role,
 	m->next_id = (role == FRAME_ROLE_NEAR) ? 2 : 1;
 	m->in = evbuffer_new();
 	m->out = evbuffer_new();
-	sock_nonblock(m->rfd, 1);
-	sock_nonblock(m->wfd, 1);
-	m->rev = event_new(base, m->rfd, EV_READ | EV_PERSIST, hop_read_cb, m);
-	m->wev = event_new(base, m->wfd, EV_WRITE, hop_write_cb, m);
+	if ((m->bev = endpoint_bev(hop)) != NULL) {
+		bufferevent_setcb(m->bev, hop_bev_read, hop_bev_write,
+		    hop_bev_event, m);
+		bufferevent_setwatermark(m->bev, EV_WRITE, HOP_LOW, 0);
+		bufferevent_enable(m->bev, EV_READ | EV_WRITE);
+	} else {
+		sock_nonblock(m->rfd, 1);
+		sock_nonblock(m->wfd, 1);
+		m->rev = event_new(base, m->rfd, EV_READ | EV_PERSIST,
+		    hop_read_cb, m);
+		m->wev = event_new(base, m->wfd, EV_WRITE, hop_write_cb, m);
+	}
 	m->tick = event_new(base, -1, EV_PERSIST, mux_tick_cb, m);
 	m->ev_dead = event_new(base, -1, 0, mux_dead_cb, m);
 	gettimeofday(&m->last_rx, NULL);
@@ -1969,9 +2202,12 @@ mux_new(struct event_base *base, struct endpoint *hop, int role,
 #endif
 	if (role == FRAME_ROLE_NEAR)
 		m->mine.max_sessions = 0;
+	if (token != NULL)
+		m->mine.auth = FRAME_AUTHREQ_HMAC;
 	evutil_secure_rng_get_bytes(m->mine.nonce, sizeof m->mine.nonce);
 	hop_frame(m, buf, frame_hello_encode(buf, sizeof buf, &m->mine));
-	event_add(m->rev, NULL);
+	if (m->rev != NULL)
+		event_add(m->rev, NULL);
 	event_add(m->tick, &tv);
 	return (m);
 }
@@ -2005,6 +2241,22 @@ mux_sessions(const struct mux *m)
 	return (m->nsessions);
 }
 
+void
+mux_set_token(const void *t, size_t len)
+{
+	if (token != NULL) {
+		OPENSSL_cleanse(token, tokenlen);
+		free(token);
+	}
+	token = NULL;
+	tokenlen = 0;
+	if (t != NULL && len > 0) {
+		token = xmalloc(len);
+		memcpy(token, t, len);
+		tokenlen = len;
+	}
+}
+
 int
 mux_orphans(void)
 {
@@ -2017,10 +2269,14 @@ mux_shutdown(struct mux *m)
 	if (m->dead)
 		return;
 	send_error(m, 0, FRAME_ERR_SHUTDOWN, "shutting down");
-	evbuffer_write(m->out, m->wfd);
 	m->dead = 1;
-	event_del(m->rev);
-	event_del(m->wev);
+	if (m->bev != NULL)
+		bufferevent_disable(m->bev, EV_READ);
+	else {
+		evbuffer_write(m->out, m->wfd);
+		event_del(m->rev);
+		event_del(m->wev);
+	}
 	event_del(m->tick);
 }
 
@@ -2031,8 +2287,12 @@ mux_free(struct mux *m)
 		return;
 	m->dead = 1;
 	mux_end_sessions(m);
-	event_free(m->rev);
-	event_free(m->wev);
+	if (m->bev != NULL)
+		bufferevent_setcb(m->bev, NULL, NULL, NULL, NULL);
+	else {
+		event_free(m->rev);
+		event_free(m->wev);
+	}
 	event_free(m->tick);
 	event_free(m->ev_dead);
 	evbuffer_free(m->in);

@@ -51,6 +51,11 @@ void		 mux_shutdown(struct mux *);
  * drained for a while), PROTOCOL.md 11.  NULL is a no-op.
  */
 void		 mux_free(struct mux *);
+/*
+ * Require and prove the shared token (PROTOCOL.md 4.4) on every hop
+ * started from now on; NULL: none.  The token is copied.
+ */
+void		 mux_set_token(const void *, size_t);
 /* Far peer: sessions left over from freed muxes still winding down. */
 int		 mux_orphans(void);
 

@@ -25,6 +25,10 @@ expect_log far "not a ferry fdpass peer"
 expect_log far "bad HELLO"
 expect_log far "not in use"
 expect_log far "malformed frame"
+# A session over its channel limit fails alone; the hop stays up.
+out=$("$PYTHON" "$HELPERS/fdpass_fake.py" limit 127.0.0.1 "$FARPORT") || true
+[ "$out" = limit ] || fail "channel limit: $out"
+expect_log far "more than 16 channels"
 kill -0 "$FAR" || fail "the far peer died of a fake peer"
 
 ferry_bg near "unix-listen:$T/near/s.sock,fork,fdpass" "tcp:127.0.0.1:$FARPORT"
@@ -60,3 +64,15 @@ out=$(echo again | timeout 30 $SPRING client "$S" -- cat) || fail "client after 
 [ "$out" = again ] || fail "after restart got '$out'"
 stop "$NEAR"
 stop "$FAR2"
+
+# A hop that cannot be opened: the waiting client is closed, the error is
+# logged once, and a near peer without fork exits 1.
+ferry_bg lone "unix-listen:$T/near/lone.sock,fdpass" "tcp:127.0.0.1:1"
+LONE=$FPID
+ready lone
+rc=0
+timeout 10 $SPRING client "$T/near/lone.sock" -- true </dev/null 2>/dev/null || rc=$?
+[ "$rc" -ne 0 ] || fail "a client of an unreachable hop exited 0"
+await "$LONE"
+[ "$REAPED" -eq 1 ] || fail "near without a hop exited $REAPED"
+expect_log lone "127.0.0.1:1"

@@ -36,6 +36,16 @@ rc
 [ "$CRC" -eq 0 ] || fail "pipe stdin: exit $CRC"
 [ "$(cat "$T/o1")" = hello ] || fail "pipe stdin: got '$(cat "$T/o1")'"
 
+NEARFDS=$(nfds "$NEAR")
+FARFDS=$(nfds "$FAR")
+
+# Ordering (PROTOCOL.md 8): the command's output has reached the client's
+# stdout (a file) by the time the client has the exit status.
+client sh -c 'head -c 3000000 /dev/zero | tr "\\0" x; echo; exit 5' </dev/null >"$T/o0"
+rc
+[ "$CRC" -eq 5 ] || fail "ordering: exit $CRC"
+[ "$(wc -c <"$T/o0")" -eq 3000001 ] || fail "output incomplete at exit status: $(wc -c <"$T/o0") bytes"
+
 # stdin from a file: 10 MB, sha256 of what the command read.
 randfile "$T/in" $((10 * 1024 * 1024))
 client sha256sum <"$T/in" >"$T/o2"
@@ -67,12 +77,22 @@ grep -q ISATTY "$T/pty" || fail "stdout is no tty over there: $(cat "$T/pty")"
 grep -q "33 77" "$T/pty" || fail "window size lost: $(cat "$T/pty")"
 grep -q to-stderr "$T/pty" || fail "stderr lost: $(cat "$T/pty")"
 
+# A window size change on the near terminal reaches the far pty (WINSIZE).
+timeout 30 $SPRING ptyrun 33 77 "$T/pty2" --resize 40 100 0.5 -- \
+    $SPRING client "$S" -- sh -c 'sleep 3; stty size <&1' </dev/null ||
+    fail "pty resize client failed: $(cat "$T/pty2")"
+grep -q "40 100" "$T/pty2" || fail "window size change lost: $(cat "$T/pty2")"
+
 # 1 MB of stdout into head -c 10: the command gets EPIPE, nothing hangs.
 n=$( (timeout 30 $SPRING client "$S" -- sh -c 'head -c 1000000 /dev/zero; echo' </dev/null || true) | head -c 10 | wc -c)
 [ "$n" -eq 10 ] || fail "head -c 10 got $n bytes"
 yes | head -c 1000000 >/dev/null  # (the pipeline above did not hang)
 
-# The server survived everything, and the near peer kept no fds.
+# The server survived everything, and neither peer kept fds.
+sleep 1
+[ "$(nfds "$NEAR")" -le "$NEARFDS" ] || fail "near leaks fds: $NEARFDS then $(nfds "$NEAR")"
+[ "$(nfds "$FAR")" -le "$FARFDS" ] || fail "far leaks fds: $FARFDS then $(nfds "$FAR")"
+
 kill -0 "$SERVER" || fail "the spring server died"
 expect_log near "session [0-9]+ from .* 5 channels"
 stop "$NEAR"

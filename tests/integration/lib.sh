@@ -18,6 +18,7 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/ferry-test.XXXXXX")
 PIDS=""
 FERRY_LOGS=""
 _n=0
+_watchdog=""
 
 _cleanup() {
 	rc=$?
@@ -28,8 +29,10 @@ _cleanup() {
 	for p in $PIDS; do
 		_reap "$p" 5 || { kill -KILL "$p" 2>/dev/null || true; wait "$p" 2>/dev/null || true; }
 	done
-	kill "$_watchdog" 2>/dev/null || true
-	wait "$_watchdog" 2>/dev/null || true
+	if [ -n "$_watchdog" ]; then
+		kill "$_watchdog" 2>/dev/null || true
+		wait "$_watchdog" 2>/dev/null || true
+	fi
 	# Any sanitizer report from any ferry fails the test.
 	for log in $FERRY_LOGS; do
 		if [ -f "$log" ] && grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: (Address|UndefinedBehavior)Sanitizer' "$log"; then

@@ -3,7 +3,7 @@
 
     fdpass_spring.py server PATH --ready FILE
     fdpass_spring.py client PATH -- ARGV...
-    fdpass_spring.py ptyrun ROWS COLS OUT -- CMD...
+    fdpass_spring.py ptyrun ROWS COLS OUT [--resize R C SECS] -- CMD...
 
 server: listens on the UNIX socket PATH.  For each connection it reads a
 "len\\n" line and then one byte carrying an fd (a socketpair end) from the
@@ -16,7 +16,8 @@ client: does the client's half of that with its own fds 1, 2, 0, and
 exits with the command's status (99 if the exchange breaks off).
 
 ptyrun: runs CMD with stdout and stderr on a new pty of ROWS x COLS, copies
-what the pty shows to OUT, exits with CMD's status.
+what the pty shows to OUT, exits with CMD's status.  --resize: SECS after
+the start, the pty becomes R x C.
 """
 import json
 import os
@@ -116,15 +117,20 @@ def client(path, argv):
     return int(st.split()[1])
 
 
-def ptyrun(rows, cols, out, cmd):
-    m, s = pty.openpty()
+def ptyrun(rows, cols, out, cmd, resize=None):
     import fcntl
     import termios
+    import time
+    m, s = pty.openpty()
     fcntl.ioctl(s, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
     p = subprocess.Popen(cmd, stdout=s, stderr=s)
-    os.close(s)
+    t0 = time.time()
     got = b""
     while True:
+        if resize is not None and time.time() - t0 >= resize[2]:
+            fcntl.ioctl(s, termios.TIOCSWINSZ,
+                        struct.pack("HHHH", resize[0], resize[1], 0, 0))
+            resize = None
         r, _, _ = select.select([m], [], [], 0.1)
         if r:
             try:
@@ -145,6 +151,7 @@ def ptyrun(rows, cols, out, cmd):
                     break
                 got += d
             break
+    os.close(s)
     with open(out, "wb") as f:
         f.write(got)
     return p.returncode
@@ -159,8 +166,11 @@ def main():
         sys.exit(client(sys.argv[2], sys.argv[i + 1:]))
     elif mode == "ptyrun":
         i = sys.argv.index("--")
+        resize = None
+        if sys.argv[5] == "--resize":
+            resize = (int(sys.argv[6]), int(sys.argv[7]), float(sys.argv[8]))
         sys.exit(ptyrun(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4],
-                        sys.argv[i + 1:]))
+                        sys.argv[i + 1:], resize))
     else:
         sys.exit("unknown mode " + mode)
 
