@@ -378,25 +378,30 @@ fdpass_sides(struct fdpass *f, struct addr *left, struct addr *right,
 		if (f->hop->o.bind == NULL)
 			f->hop->o.bind = xstrdup(f->hop->kind->variant == 6 ?
 			    "::1" : "127.0.0.1");
-		else if (!is_loopback(f->hop->o.bind) && f->hop->o.tls) {
-			if (!token)
-				log_info("%s: hops on %s over TLS; add a token "
-				    "(FERRY_TOKEN_FILE) or client certificates "
-				    "to authenticate the near peer",
-				    f->hop->text, f->hop->o.bind);
-		} else if (!is_loopback(f->hop->o.bind) && token)
-			log_warn("%s: hops on %s are authenticated by the token "
-			    "but not encrypted", f->hop->text, f->hop->o.bind);
 		else if (!is_loopback(f->hop->o.bind)) {
-			log_err("%s: refusing to listen for fdpass hops on "
-			    "%s: fd passing lets the peer use this machine's "
-			    "UNIX server, so a hop off loopback needs TLS or "
-			    "a token (set FERRY_TOKEN_FILE on both peers); "
-			    "or bind to a loopback address and tunnel (ssh "
-			    "-L), or use an exec hop (system:'ssh host ferry "
-			    "-,fdpass unix-connect:...')", f->hop->text,
-			    f->hop->o.bind);
-			return (-1);
+			struct addr_opts	*o = &f->hop->o;
+			int			 clientauth;
+
+			/* TLS encrypts; only these say who the near peer is. */
+			clientauth = o->tls && (o->cafile != NULL ||
+			    o->capath != NULL || o->psk_file != NULL ||
+			    o->fingerprint != NULL);
+			if (!clientauth && !token) {
+				log_err("%s: refusing to listen for fdpass hops "
+				    "on %s: a hop lets its peer use this "
+				    "machine's UNIX server, so off loopback the "
+				    "near peer must prove who it is: TLS with "
+				    "client certificates (cafile=), psk-file= or "
+				    "fingerprint=, or a token (FERRY_TOKEN_FILE "
+				    "on both peers); or bind to loopback and "
+				    "tunnel (ssh -L), or use an exec hop",
+				    f->hop->text, o->bind);
+				return (-1);
+			}
+			if (!o->tls)
+				log_warn("%s: hops on %s are authenticated by "
+				    "the token but not encrypted", f->hop->text,
+				    o->bind);
 		}
 	}
 	return (0);

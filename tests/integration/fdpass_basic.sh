@@ -40,7 +40,7 @@ expect_log near "session .* 9 bytes in, 9 out"
 # The hop listens on loopback only, and refuses anything else.
 ferry_run refuse tcp-listen:0,bind=0.0.0.0,fdpass "unix-connect:$T/far/echo.sock"
 [ "$RC" -eq 1 ] || fail "non-loopback fdpass hop: exit $RC"
-expect_log refuse "TLS or a token"
+expect_log refuse "must prove who it is: TLS with client certificates .* or a token"
 ferry_run neither "unix-listen:$T/near/x.sock,fdpass" "unix-connect:$T/far/echo.sock,fdpass"
 [ "$RC" -eq 1 ] || fail "fdpass on both UNIX addresses: exit $RC"
 expect_log neither "both addresses are UNIX sockets"
