@@ -13,6 +13,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/socket.h>
 
 #include <ctype.h>
 #include <errno.h>
@@ -49,13 +50,13 @@ static const struct addr_kind kinds[] = {
 	{ "FD", &addr_fd_ops, { "fd", NULL }, 1, OG_FDPASS, KIND_SHARED,
 	  0, "an inherited file descriptor (also a bare number)" },
 	{ "UNIX-LISTEN", &addr_unix_listen_ops, { "path", NULL }, 1,
-	  OG_LISTEN | OG_UNIXLISTEN | OG_FDPASS | OG_TLS, KIND_LISTEN | KIND_REST, 0,
+	  OG_LISTEN | OG_UNIXLISTEN | OG_FDPASS | OG_TLS | OG_UNIX, KIND_LISTEN | KIND_REST, 0,
 	  "listen on a UNIX stream socket" },
 	{ "UNIX-CONNECT", &addr_unix_connect_ops, { "path", NULL }, 1,
-	  OG_CONNECT | OG_FDPASS | OG_TLS, KIND_REST, 0,
+	  OG_CONNECT | OG_FDPASS | OG_TLS | OG_UNIX, KIND_REST, 0,
 	  "connect to a UNIX stream socket" },
 	{ "UNIX-CLIENT", &addr_unix_connect_ops, { "path", NULL }, 1,
-	  OG_CONNECT | OG_FDPASS | OG_TLS, KIND_REST, 1,
+	  OG_CONNECT | OG_FDPASS | OG_TLS | OG_UNIX, KIND_REST, 1,
 	  "connect to a UNIX socket (also UNIX)" },
 	{ "TCP-LISTEN", &addr_tcp_listen_ops, { "port", NULL }, 1,
 	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS | OG_TLS, KIND_LISTEN, 0,
@@ -123,6 +124,7 @@ enum opt_type {
 	OT_GROUP,
 	OT_STRING,
 	OT_PF,
+	OT_SOCKTYPE,
 };
 
 static const struct opt {
@@ -153,6 +155,8 @@ static const struct opt {
 	  "TCP_NODELAY (default on)" },
 	{ "keepalive", "so-keepalive", OT_BOOL, O(keepalive), OG_TCP,
 	  "SO_KEEPALIVE" },
+	{ "type", "socktype", OT_SOCKTYPE, O(socktype), OG_UNIX,
+	  "stream (default) or seqpacket: the UNIX socket's type" },
 	{ "unlink-early", NULL, OT_BOOL, O(unlink_early), OG_UNIXLISTEN,
 	  "remove whatever file is at the path before binding" },
 	{ "unlink-close", NULL, OT_BOOL, O(unlink_close),
@@ -673,6 +677,22 @@ set_option(struct addr *a, const char *text, char **errp)
 	case OT_STRING:
 		x_free(*(char **)field);
 		*(char **)field = xstrdup(v);
+		break;
+	case OT_SOCKTYPE:
+		if (strcasecmp(v, "stream") == 0)
+			a->o.socktype = 0;
+#if HAVE_DECL_SOCK_SEQPACKET
+		else if (strcasecmp(v, "seqpacket") == 0)
+			a->o.socktype = SOCK_SEQPACKET;
+#endif
+		else {
+			*errp = xasprintf("option 'type' takes stream"
+#if HAVE_DECL_SOCK_SEQPACKET
+			    " or seqpacket"
+#endif
+			    ", not '%.32s'", v);
+			goto out;
+		}
 		break;
 	case OT_PF:
 		if (strcasecmp(v, "ip4") == 0 || strcasecmp(v, "ipv4") == 0 ||

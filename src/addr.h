@@ -26,6 +26,7 @@ struct bound;
 #define OG_FILE		0x0020	/* append trunc creat excl rdonly wronly ... */
 #define OG_FDPASS	0x0040	/* fdpass */
 #define OG_TLS		0x0080	/* tls cert key cafile verify ... */
+#define OG_UNIX		0x0100	/* type */
 
 /* Kind flags. */
 #define KIND_LISTEN	0x0001	/* passive: binds and accepts */
@@ -41,6 +42,7 @@ struct bound;
 struct addr_opts {
 	int		 fork;
 	int		 fdpass;
+	int		 socktype;	/* 0: stream; SOCK_SEQPACKET */
 	int		 backlog;
 	int		 max_children;
 	int		 reuseaddr;

@@ -235,6 +235,7 @@ tcp_resolve(struct addr *a, struct connect_target *t, int *n, char **errp)
 			continue;
 		memcpy(&t[i].ss, ai->ai_addr, ai->ai_addrlen);
 		t[i].len = ai->ai_addrlen;
+		t[i].type = 0;
 		i++;
 	}
 	freeaddrinfo(res);

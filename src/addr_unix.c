@@ -124,7 +124,8 @@ unix_bind(struct addr *a, struct bound *b)
 		log_err("%s: %s", a->text, err);
 		goto fail;
 	}
-	if ((fd = sock_socket(AF_UNIX, SOCK_STREAM, 1)) == -1) {
+	if ((fd = sock_socket(AF_UNIX, a->o.socktype != 0 ? a->o.socktype :
+	    SOCK_STREAM, 1)) == -1) {
 		log_err("%s: socket: %s", a->text, strerror(errno));
 		goto fail;
 	}
@@ -190,6 +191,7 @@ unix_resolve(struct addr *a, struct connect_target *t, int *n, char **errp)
 	if (sock_unix_addr(a->params[0], (struct sockaddr_un *)&t[0].ss,
 	    &t[0].len, errp) == -1)
 		return (-1);
+	t[0].type = a->o.socktype;
 	*n = 1;
 	return (0);
 }
@@ -208,7 +210,9 @@ unix_hint(struct addr *a, int err)
 		snprintf(buf, sizeof buf, "(no socket at %s)", a->params[0]);
 		return (buf);
 	case EPROTOTYPE:
-		return ("(the server's socket is not a stream socket)");
+		return (a->o.socktype == 0 ? "(the server's socket is not a "
+		    "stream socket: type=seqpacket?)" : "(the server's socket "
+		    "is not a seqpacket socket)");
 	}
 	return (NULL);
 }

@@ -212,6 +212,16 @@ bridge_run(struct event_base *base, struct addr *left, struct addr *right,
 
 	if (left->o.fdpass || right->o.fdpass)
 		return (fdpass_run(base, left, right, conf));
+	for (i = 0; i < 2; i++) {
+		struct addr	*a = i == 0 ? left : right;
+
+		if (a->o.socktype != 0) {
+			log_err("%s: type=seqpacket works with fdpass only in "
+			    "this version: the plain relay does not keep "
+			    "records whole yet", a->text);
+			return (1);
+		}
+	}
 
 	memset(&b, 0, sizeof b);
 	b.base = base;

@@ -174,7 +174,8 @@ connector_try(struct connector *c)
 	t = &c->t[c->i];
 	family = t->ss.ss_family;
 	sock_ntop((struct sockaddr *)&t->ss, t->len, c->where);
-	if ((c->fd = sock_socket(family, SOCK_STREAM, 1)) == -1) {
+	if ((c->fd = sock_socket(family, t->type != 0 ? t->type : SOCK_STREAM,
+	    1)) == -1) {
 		c->err = errno;
 		c->i++;
 		connector_try(c);

@@ -14,6 +14,7 @@ struct addr_open;
 struct connect_target {
 	struct sockaddr_storage	ss;
 	socklen_t		len;
+	int			type;	/* 0: SOCK_STREAM */
 };
 
 struct connect_ops {

@@ -1449,10 +1449,12 @@ recv_open(struct mux *m, uint32_t id, const uint8_t *p, size_t len)
 			    m->mine.max_sessions);
 			return;
 		}
-		if (o.kind != FRAME_KIND_STREAM) {
-			sess_fail(s, 1, FRAME_ERR_KIND, "%s sessions are not "
-			    "supported by %s", frame_kind_name(o.kind),
-			    m->target->text);
+		if (o.kind != (m->target->o.socktype == SOCK_SEQPACKET ?
+		    FRAME_KIND_SEQPACKET : FRAME_KIND_STREAM)) {
+			sess_fail(s, 1, FRAME_ERR_KIND, "a %s session, but %s "
+			    "is a %s socket (type=)", frame_kind_name(o.kind),
+			    m->target->text, m->target->o.socktype ==
+			    SOCK_SEQPACKET ? "seqpacket" : "stream");
 			return;
 		}
 		snprintf(s->who, sizeof s->who, "to %s", m->target->text);
@@ -1676,7 +1678,7 @@ mux_handshake_done(struct mux *m)
 			uint8_t	ob[FRAME_HDR_LEN + 16];
 
 			memset(&o, 0, sizeof o);
-			o.kind = FRAME_KIND_STREAM;
+			o.kind = chan_find(m, s->id)->kind;
 			o.access = FRAME_ACCESS_RDWR;
 			hop_frame(m, ob, frame_open_encode(ob, sizeof ob,
 			    s->id, &o));
@@ -2219,15 +2221,20 @@ mux_attach(struct mux *m, struct endpoint *ep)
 	struct chan	*c;
 	struct frame_open o;
 	uint8_t		 buf[FRAME_HDR_LEN + 16];
-	int		 fd = endpoint_rfd(ep);
+	int		 fd = endpoint_rfd(ep), type = SOCK_STREAM;
+	uint8_t		 kind;
+	socklen_t	 len = sizeof type;
 
+	/* The client's socket says what the session is: stream or records. */
+	(void)getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len);
+	kind = type == SOCK_SEQPACKET ? FRAME_KIND_SEQPACKET : FRAME_KIND_STREAM;
 	s = sess_new(m, mux_alloc_id(m));
 	snprintf(s->who, sizeof s->who, "from %s", endpoint_name(ep));
-	c = chan_new(s, s->id, FRAME_KIND_STREAM, FRAME_ACCESS_RDWR, 1, fd);
+	c = chan_new(s, s->id, kind, FRAME_ACCESS_RDWR, 1, fd);
 	c->ep = ep;
 	if (m->ready) {
 		memset(&o, 0, sizeof o);
-		o.kind = FRAME_KIND_STREAM;
+		o.kind = kind;
 		o.access = FRAME_ACCESS_RDWR;
 		hop_frame(m, buf, frame_open_encode(buf, sizeof buf, s->id, &o));
 		s->started = 1;

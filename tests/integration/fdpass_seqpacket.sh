@@ -4,9 +4,9 @@
 # then records of up to 64 KiB that must arrive whole (never merged or
 # split), then reads the exit status record.
 #
-# The near listener itself is a stream socket: UNIX-LISTEN makes only
-# SOCK_STREAM sockets (a seqpacket listener needs an option in the core);
-# the seqpacket socket is a passed channel, which is what carries records.
+# Twice: with the seqpacket socket passed over a stream connection, and as
+# the real sidecar does it, the near listener and the far server themselves
+# SOCK_SEQPACKET (type=seqpacket), the first record carrying the fds.
 . "$TESTS_DIR/integration/lib.sh"
 
 "$PYTHON" -c 'import socket; socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)' 2>/dev/null || skip "no SOCK_SEQPACKET here"
@@ -34,3 +34,27 @@ expect_log near "channel [0-9]+ open: seqpacket rw"
 kill -0 "$SERVER" || fail "the server died"
 stop "$NEAR"
 stop "$FAR"
+
+# The real sidecar: a seqpacket listener, a seqpacket server.
+bg sqserver $SC server "$T/far/seq.sock" --ready "$T/sq.ready" --seqpacket
+wait_for test -s "$T/sq.ready"
+ferry_bg sqfar -dd tcp-listen:0,fork,fdpass "unix-connect:$T/far/seq.sock,type=seqpacket"
+ready sqfar
+SQPORT=$PORT
+ferry_bg sqnear -dd "unix-listen:$T/near/seq.sock,fork,fdpass,type=seqpacket" "tcp:127.0.0.1:$SQPORT"
+SQNEAR=$FPID
+ready sqnear
+rc=0
+echo in2 | timeout 30 $SC client "$T/near/seq.sock" --seqpacket -- sh -c 'cat; exit 5' \
+    >"$T/out2" 2>"$T/err2" || rc=$?
+[ "$rc" -eq 5 ] || fail "seqpacket sidecar client exited $rc: $(cat "$T/err2")"
+[ "$(cat "$T/out2")" = in2 ] || fail "seqpacket stdout: '$(cat "$T/out2")'"
+expect_log sqnear "session"
+
+# A stream client on a seqpacket far target is refused by name, not hung.
+ferry_bg mism -dd "unix-listen:$T/near/mism.sock,fork,fdpass" "tcp:127.0.0.1:$SQPORT"
+ready mism
+rc=0
+echo x | timeout 10 $SC client "$T/near/mism.sock" -- true >/dev/null 2>&1 || rc=$?
+[ "$rc" -ne 0 ] || fail "a stream session on a seqpacket target succeeded"
+wait_for grep -q "is a seqpacket socket" "$T/sqfar.log"

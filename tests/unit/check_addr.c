@@ -202,6 +202,11 @@ fill(char *buf, size_t size, const char *prefix, char c, size_t n,
 #else
 #define G_TLS		0
 #endif
+#ifdef OG_UNIX
+#define G_UNIX		0x100	/* type */
+#else
+#define G_UNIX		0
+#endif
 
 static const struct kind_case {
 	const char	*name;
@@ -222,12 +227,13 @@ static const struct kind_case {
 	{ "FD", ":3", 1, "3", NULL, "FD:<fd>", "fd", "", G_FDPASS, 0, 0 },
 	{ "UNIX-LISTEN", ":/tmp/ferry.sock", 1, "/tmp/ferry.sock", NULL,
 	  "UNIX-LISTEN:<path>", "path", "UNIX-L",
-	  G_LISTEN | G_UNIXL | G_FDPASS | G_TLS, 1, 1 },
+	  G_LISTEN | G_UNIXL | G_FDPASS | G_TLS | G_UNIX, 1, 1 },
 	{ "UNIX-CONNECT", ":/tmp/ferry.sock", 1, "/tmp/ferry.sock", NULL,
-	  "UNIX-CONNECT:<path>", "path", "", G_CONN | G_FDPASS | G_TLS, 0, 1 },
+	  "UNIX-CONNECT:<path>", "path", "", G_CONN | G_FDPASS | G_TLS | G_UNIX,
+	  0, 1 },
 	{ "UNIX-CLIENT", ":/tmp/ferry.sock", 1, "/tmp/ferry.sock", NULL,
 	  "UNIX-CLIENT:<path>", "path", "UNIX, LOCAL",
-	  G_CONN | G_FDPASS | G_TLS, 0, 1 },
+	  G_CONN | G_FDPASS | G_TLS | G_UNIX, 0, 1 },
 	{ "TCP-LISTEN", ":8080", 1, "8080", NULL, "TCP-LISTEN:<port>", "port",
 	  "TCP-L", G_LISTEN | G_IP | G_TCP | G_FDPASS | G_TLS, 1, 0 },
 	{ "TCP4-LISTEN", ":8080", 1, "8080", NULL, "TCP4-LISTEN:<port>", "port",
@@ -344,6 +350,10 @@ static const struct opt_case {
 	{ "wronly", "o-wronly", G_FILE, NULL, F_INT, OFF(wronly), 1, 0, NULL },
 #ifdef OG_FDPASS
 	{ "fdpass", NULL, G_FDPASS, NULL, F_INT, OFF(fdpass), 1, 0, NULL },
+#ifdef OG_UNIX
+	{ "type", "socktype", G_UNIX, "seqpacket", F_INT, OFF(socktype),
+	  SOCK_SEQPACKET, 0, NULL },
+#endif
 #endif
 #ifdef OG_TLS
 	{ "tls", NULL, G_TLS, "1", F_INT, OFF(tls), 1, 0, NULL },

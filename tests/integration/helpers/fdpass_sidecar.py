@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """A sidecar-style exchange over a SOCK_SEQPACKET socket, for fdpass tests.
 
-    fdpass_sidecar.py server PATH --ready FILE
-    fdpass_sidecar.py client PATH -- ARGV...
+    fdpass_sidecar.py server PATH --ready FILE [--seqpacket]
+    fdpass_sidecar.py client PATH [--seqpacket] -- ARGV...
 
 The client connects to PATH (a stream socket), passes one end of a
 SOCK_SEQPACKET socketpair with one byte, and over that socket sends ONE
@@ -12,6 +12,9 @@ records of 1, 100, 4096, 65000 and 65536 bytes; the server answers each
 with one record "LEN SHA256" (so a merged or split record shows), and
 finally a record "exit N".  The client exits with N (99 on a broken
 exchange, 98 on a record that was not kept whole).
+
+With --seqpacket, PATH itself is a SOCK_SEQPACKET socket, as in the real
+sidecar: the first record and its fds go straight over the connection.
 """
 import hashlib
 import json
@@ -24,10 +27,13 @@ import threading
 SIZES = (1, 100, 4096, 65000, 65536)
 
 
-def serve(c):
+def serve(c, seq=False):
     try:
-        _, f, _, _ = socket.recv_fds(c, 1, 1)
-        sp = socket.socket(fileno=f[0])
+        if seq:
+            sp = c
+        else:
+            _, f, _, _ = socket.recv_fds(c, 1, 1)
+            sp = socket.socket(fileno=f[0])
         rec, fds, _, _ = socket.recv_fds(sp, 70000, 8)
         if len(fds) != 3:
             raise RuntimeError("expected 3 fds with the first record, got %d" % len(fds))
@@ -48,8 +54,9 @@ def serve(c):
         c.close()
 
 
-def server(path, ready):
-    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+def server(path, ready, seq=False):
+    s = socket.socket(socket.AF_UNIX,
+                      socket.SOCK_SEQPACKET if seq else socket.SOCK_STREAM)
     s.bind(path)
     s.listen(16)
     with open(ready + ".tmp", "w") as f:
@@ -57,15 +64,19 @@ def server(path, ready):
     os.rename(ready + ".tmp", ready)
     while True:
         c, _ = s.accept()
-        threading.Thread(target=serve, args=(c,), daemon=True).start()
+        threading.Thread(target=serve, args=(c, seq), daemon=True).start()
 
 
-def client(path, argv):
-    c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    c.connect(path)
-    a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
-    socket.send_fds(c, [b"s"], [b.fileno()])
-    b.close()
+def client(path, argv, seq=False):
+    if seq:
+        a = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        a.connect(path)
+    else:
+        c = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        c.connect(path)
+        a, b = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        socket.send_fds(c, [b"s"], [b.fileno()])
+        b.close()
     rec = json.dumps([argv, {"SIDECAR": "1"}, "/"]).encode()
     socket.send_fds(a, [rec], [0, 1, 2])
     for n in SIZES:
@@ -83,8 +94,9 @@ def client(path, argv):
 
 
 if __name__ == "__main__":
+    seq = "--seqpacket" in sys.argv
     if sys.argv[1] == "server":
-        server(sys.argv[2], sys.argv[4])
+        server(sys.argv[2], sys.argv[sys.argv.index("--ready") + 1], seq)
     else:
         i = sys.argv.index("--")
-        sys.exit(client(sys.argv[2], sys.argv[i + 1:]))
+        sys.exit(client(sys.argv[2], sys.argv[i + 1:], seq))
