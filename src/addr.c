@@ -741,58 +741,46 @@ all_digits(const char *s, size_t len)
 	return (1);
 }
 
-/* A message with its control bytes escaped, at most 256 bytes of it. */
+/*
+ * A copy of s for a message: at most max bytes of it, then "...", with
+ * control bytes (and with ascii set, any byte outside printable ASCII)
+ * written as \xNN, so that a message is always one line.
+ */
+static char *
+escape(const char *s, size_t max, int ascii)
+{
+	struct buf	 b = { NULL, 0, 0 };
+	unsigned char	 c;
+	char		 hex[5], *p;
+	size_t		 i;
+
+	for (i = 0; s[i] != '\0' && b.len < max; i++) {
+		c = (unsigned char)s[i];
+		if (ascii ? isprint(c) : !iscntrl(c)) {
+			buf_add(&b, (char)c);
+			continue;
+		}
+		snprintf(hex, sizeof hex, "\\x%02x", c);
+		for (p = hex; *p != '\0'; p++)
+			buf_add(&b, *p);
+	}
+	if (s[i] != '\0')
+		for (p = "..."; *p != '\0'; p++)
+			buf_add(&b, *p);
+	return (buf_take(&b));
+}
+
 static char *
 escape_msg(const char *msg)
 {
-	struct buf	b = { NULL, 0, 0 };
-	char		hex[5];
-	size_t		i;
-
-	for (i = 0; msg[i] != '\0' && b.len < 256; i++) {
-		if (!iscntrl((unsigned char)msg[i])) {
-			buf_add(&b, msg[i]);
-			continue;
-		}
-		snprintf(hex, sizeof hex, "\\x%02x", (unsigned char)msg[i]);
-		buf_add(&b, hex[0]);
-		buf_add(&b, hex[1]);
-		buf_add(&b, hex[2]);
-		buf_add(&b, hex[3]);
-	}
-	if (msg[i] != '\0') {
-		buf_add(&b, '.');
-		buf_add(&b, '.');
-		buf_add(&b, '.');
-	}
-	return (buf_take(&b));
+	return (escape(msg, 256, 0));
 }
 
 /* The address as typed, for messages: shortened, control bytes escaped. */
 static char *
 shorten(const char *text)
 {
-	struct buf	b = { NULL, 0, 0 };
-	size_t		i;
-	char		hex[5];
-
-	for (i = 0; text[i] != '\0' && b.len < TEXT_MAX; i++) {
-		if (isprint((unsigned char)text[i])) {
-			buf_add(&b, text[i]);
-			continue;
-		}
-		snprintf(hex, sizeof hex, "\\x%02x", (unsigned char)text[i]);
-		buf_add(&b, hex[0]);
-		buf_add(&b, hex[1]);
-		buf_add(&b, hex[2]);
-		buf_add(&b, hex[3]);
-	}
-	if (text[i] != '\0') {
-		buf_add(&b, '.');
-		buf_add(&b, '.');
-		buf_add(&b, '.');
-	}
-	return (buf_take(&b));
+	return (escape(text, TEXT_MAX, 1));
 }
 
 static struct addr *

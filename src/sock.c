@@ -148,13 +148,13 @@ sock_ntop(const struct sockaddr *sa, socklen_t len, char *buf)
 	return (buf);
 }
 
-char *
-sock_peer(int fd, char *buf)
+static char *
+sock_name(int fd, char *buf, int (*get)(int, struct sockaddr *, socklen_t *))
 {
 	struct sockaddr_storage	ss;
 	socklen_t		len = sizeof ss;
 
-	if (getpeername(fd, (struct sockaddr *)&ss, &len) == -1) {
+	if (get(fd, (struct sockaddr *)&ss, &len) == -1) {
 		snprintf(buf, SOCK_NTOP_MAX, "?");
 		return (buf);
 	}
@@ -162,16 +162,15 @@ sock_peer(int fd, char *buf)
 }
 
 char *
+sock_peer(int fd, char *buf)
+{
+	return (sock_name(fd, buf, getpeername));
+}
+
+char *
 sock_local(int fd, char *buf)
 {
-	struct sockaddr_storage	ss;
-	socklen_t		len = sizeof ss;
-
-	if (getsockname(fd, (struct sockaddr *)&ss, &len) == -1) {
-		snprintf(buf, SOCK_NTOP_MAX, "?");
-		return (buf);
-	}
-	return (sock_ntop((struct sockaddr *)&ss, len, buf));
+	return (sock_name(fd, buf, getsockname));
 }
 
 int
