@@ -49,10 +49,13 @@ file_open(struct addr_open *op)
 		addr_unix_connect_ops.open(op);
 		return;
 	}
-	if (a->kind->variant == FILE_CREATE || a->o.wronly ||
+	/* What the user said comes first, then what the relay needs. */
+	if (a->o.rdonly)
+		flags = O_RDONLY;
+	else if (a->kind->variant == FILE_CREATE || a->o.wronly ||
 	    !(need & ADDR_RD))
 		flags = O_WRONLY;
-	else if (a->o.rdonly || !(need & ADDR_WR))
+	else if (!(need & ADDR_WR))
 		flags = O_RDONLY;
 	else
 		flags = O_RDWR;

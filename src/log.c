@@ -11,6 +11,8 @@
 
 #include "log.h"
 
+#define LOG_LINE_MAX	1000	/* a message is one line of at most this */
+
 static int	log_level = LOG_WARN;
 
 static void
@@ -55,21 +57,36 @@ log_enabled(enum log_level level)
 	return ((int)level <= log_level);
 }
 
+/*
+ * Whatever a message quotes (an address, a host name, a peer's error text),
+ * it stays one line of bounded length: control bytes are written as \xNN
+ * and a long message is cut, with "...".
+ */
 static void
 log_vmsg(enum log_level level, const char *fmt, va_list ap)
 {
-	char	 buf[2048];
-	int	 n, saved = errno;
+	char		 buf[4096], line[LOG_LINE_MAX + 8];
+	unsigned char	 c;
+	size_t		 i, n = 0;
+	int		 saved = errno;
 
 	if (!log_enabled(level))
 		return;
-	n = vsnprintf(buf, sizeof buf, fmt, ap);
-	if (n < 0)
+	if (vsnprintf(buf, sizeof buf, fmt, ap) < 0)
 		return;
-	if ((size_t)n >= sizeof buf)
-		n = sizeof buf - 1;
+	for (i = 0; buf[i] != '\0' && n < LOG_LINE_MAX; i++) {
+		c = (unsigned char)buf[i];
+		if (c < 0x20 || c == 0x7f)
+			n += snprintf(line + n, sizeof line - n, "\\x%02x", c);
+		else
+			line[n++] = (char)c;
+	}
+	if (buf[i] != '\0') {
+		memcpy(line + (n < LOG_LINE_MAX ? n : LOG_LINE_MAX), "...", 3);
+		n = (n < LOG_LINE_MAX ? n : LOG_LINE_MAX) + 3;
+	}
 	/* One write per line, so concurrent writers do not interleave. */
-	fprintf(stderr, "ferry: %.*s\n", n, buf);
+	fprintf(stderr, "ferry: %.*s\n", (int)n, line);
 	errno = saved;
 }
 

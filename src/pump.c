@@ -22,6 +22,7 @@ struct pump {
 	int			 err;
 	int			 eof;
 	struct bufferevent	*pair[2];	/* [0] ours, [1] the relay's */
+	struct event		*kick;		/* the first fill */
 };
 
 int
@@ -109,6 +110,18 @@ pump_flush(struct pump *p)
 	return (0);
 }
 
+/*
+ * The first read waits for the loop: until the relay has set its
+ * callbacks, libevent drops the read and EOF events of its end.
+ */
+static void
+pump_kick(evutil_socket_t fd, short what, void *arg)
+{
+	struct pump	*p = arg;
+
+	pump_fill(p->pair[0], p);
+}
+
 struct pump *
 pump_new(struct event_base *base, int fd, short what)
 {
@@ -125,7 +138,8 @@ pump_new(struct event_base *base, int fd, short what)
 		bufferevent_setcb(p->pair[0], NULL, pump_fill, NULL, p);
 		bufferevent_setwatermark(p->pair[0], EV_WRITE, PUMP_HIGH / 2, 0);
 		bufferevent_enable(p->pair[0], EV_WRITE);
-		pump_fill(p->pair[0], p);
+		p->kick = evtimer_new(base, pump_kick, p);
+		event_active(p->kick, EV_TIMEOUT, 0);
 	} else {
 		bufferevent_setcb(p->pair[0], pump_drain, NULL, NULL, p);
 		bufferevent_enable(p->pair[0], EV_READ);
@@ -150,6 +164,8 @@ pump_free(struct pump *p)
 {
 	if (p == NULL)
 		return;
+	if (p->kick != NULL)
+		event_free(p->kick);
 	bufferevent_free(p->pair[0]);
 	bufferevent_free(p->pair[1]);
 	x_free(p);
