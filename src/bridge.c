@@ -14,6 +14,7 @@
 #include "listener.h"
 #include "log.h"
 #include "relay.h"
+#include "tls.h"
 #include "xmalloc.h"
 
 struct session;
@@ -215,6 +216,13 @@ bridge_run(struct event_base *base, struct addr *left, struct addr *right,
 	for (i = 0; i < 2; i++) {
 		struct addr	*a = i == 0 ? left : right;
 
+		/* Certificates, keys and CAs are read now: mistakes show at
+		 * start-up, not at the first connection. */
+		if (a->o.tls && tls_setup(a, addr_listens(a)) == -1)
+			return (1);
+		if (a->wr != NULL && a->wr->o.tls &&
+		    tls_setup(a->wr, addr_listens(a->wr)) == -1)
+			return (1);
 		if (a->o.socktype != 0) {
 			log_err("%s: type=seqpacket works with fdpass only in "
 			    "this version: the plain relay does not keep "

@@ -245,8 +245,17 @@ side_event(struct bufferevent *bev, short what, void *arg)
 		    endpoint_name(s->ep));
 		return;
 	}
-	if ((what & BEV_EVENT_EOF) && (what & BEV_EVENT_READING))
+	if ((what & BEV_EVENT_EOF) && (what & BEV_EVENT_READING)) {
+		/*
+		 * bufferevent_openssl stops writing, too, when it reads the
+		 * peer's close: bytes already queued the other way would
+		 * wait forever.  Half-close says they still go out.
+		 */
+		if (endpoint_bev(s->ep) != NULL &&
+		    r->dir[!s->idx].state != DIR_DONE)
+			bufferevent_enable(bev, EV_WRITE);
 		dir_eof(&r->dir[s->idx]);
+	}
 }
 
 static void

@@ -58,16 +58,27 @@ static int	tls_ex_conf = -1;	/* SSL_CTX ex_data: struct tls_conf */
 
 static const char	*cert_names(X509 *, char *, size_t);
 
-/* The last OpenSSL error as words, clearing the queue. */
+/*
+ * The first OpenSSL error as words, clearing the queue; an OS error (a
+ * missing file) as strerror says it, not "system lib".
+ */
 static const char *
 ssl_reason(void)
 {
 	static char	buf[256];
-	unsigned long	e, last = 0;
+	unsigned long	e, last = 0, sys = 0;
 	const char	*r;
 
-	while ((e = ERR_get_error()) != 0)
-		last = e;
+	while ((e = ERR_get_error()) != 0) {
+		if (last == 0)
+			last = e;
+		if (sys == 0 && ERR_SYSTEM_ERROR(e))
+			sys = e;
+	}
+	if (sys != 0) {
+		snprintf(buf, sizeof buf, "%s", strerror(ERR_GET_REASON(sys)));
+		return (buf);
+	}
 	if (last == 0)
 		return (NULL);
 	if ((r = ERR_reason_error_string(last)) != NULL)
@@ -369,6 +380,15 @@ tls_setup(struct addr *a, int server)
 		}
 	} else if (!server)
 		SSL_CTX_set_default_verify_paths(ctx);
+
+	/* A client with no host name to check must be told what to check. */
+	if (!server && a->o.verify != 0 && a->nparams < 2 &&
+	    a->o.commonname == NULL && !tc->pinned && a->o.psk_file == NULL) {
+		log_err("%s: TLS here has no host name to check: give "
+		    "commonname= (the name the server's certificate must carry), "
+		    "fingerprint= or psk-file=, or verify=0", a->text);
+		goto fail;
+	}
 
 	/* Who is checked. */
 	mode = SSL_VERIFY_NONE;

@@ -12,11 +12,23 @@ thread:
     halfclose  read to EOF, then answer "got N bytes sha256 H\\n" and close
     sink       read to EOF into --out (one connection), then exit
     source     send the file --out to the first client, then close
+    hold       accept, never read, never write, never close
+    first      send the file --out, shut down the write side, then read to
+               EOF and write "got N bytes sha256 H" to --status (one
+               connection), then exit
+    gen        send --bytes N bytes (a fixed 1 MiB random block repeated)
+               to the first client, then close; --status FILE says
+               "blocked SENT K" whenever a send makes no progress for 0.5 s
+               (K counts those), and "done SENT SHA256" at the end
+
+    --defer    bind and write the ready file, but listen only after
+               SIGUSR1: until then a connect is refused
 """
 import argparse
 import hashlib
 import http.server
 import os
+import signal
 import socket
 import socketserver
 import sys
@@ -40,7 +52,6 @@ def listen(spec):
         where = "[%s]:%d" % (h, p) if fam == socket.AF_INET6 else "%s:%d" % (h, p)
     else:
         sys.exit("bad listen spec " + spec)
-    s.listen(512)
     return s, where
 
 
@@ -60,6 +71,40 @@ def recv_all(c):
             return n, h.hexdigest()
         n += len(b)
         h.update(b)
+
+
+def status(path, text):
+    tmp = path + ".tmp"
+    with open(tmp, "w") as f:
+        f.write(text + "\n")
+    os.rename(tmp, path)
+
+
+def gen(c, args):
+    block = os.urandom(1 << 20)
+    h = hashlib.sha256()
+    left = args.bytes
+    sent = 0
+    ticks = 0
+    c.settimeout(0.5)
+    view = memoryview(b"")
+    while left > 0 or len(view) > 0:
+        if len(view) == 0:
+            view = memoryview(block[:min(left, len(block))])
+            left -= len(view)
+        try:
+            n = c.send(view)
+        except socket.timeout:
+            ticks += 1
+            if args.status:
+                status(args.status, "blocked %d %d" % (sent, ticks))
+            continue
+        h.update(view[:n])
+        sent += n
+        view = view[n:]
+    c.close()
+    if args.status:
+        status(args.status, "done %d %s" % (sent, h.hexdigest()))
 
 
 def echo(c, args):
@@ -115,13 +160,40 @@ def http(c, args):
 
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("mode", choices=["echo", "http", "halfclose", "sink", "source"])
+    ap.add_argument("mode", choices=["echo", "http", "halfclose", "sink",
+                                     "source", "hold", "gen", "first"])
     ap.add_argument("listen")
     ap.add_argument("--ready", required=True)
     ap.add_argument("--out")
+    ap.add_argument("--bytes", type=int, default=0)
+    ap.add_argument("--status")
+    ap.add_argument("--defer", action="store_true")
     args = ap.parse_args()
+    if args.defer:
+        signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
     s, where = listen(args.listen)
     announce(args.ready, where)
+    if args.defer:
+        signal.sigwait([signal.SIGUSR1])
+    s.listen(512)
+    if args.mode == "gen":
+        c, _ = s.accept()
+        gen(c, args)
+        return
+    if args.mode == "first":
+        c, _ = s.accept()
+        with open(args.out, "rb") as f:
+            c.sendfile(f)
+        c.shutdown(socket.SHUT_WR)
+        n, h = recv_all(c)
+        c.close()
+        status(args.status, "got %d bytes sha256 %s" % (n, h))
+        return
+    if args.mode == "hold":
+        held = []
+        while True:
+            c, _ = s.accept()
+            held.append(c)
     if args.mode in ("sink", "source"):
         c, _ = s.accept()
         if args.mode == "sink":
