@@ -76,6 +76,9 @@ endpoint_join(const char *name, struct endpoint *rd, struct endpoint *wr)
 	ep = endpoint_new(name, rd->rfd, wr->wfd);
 	ep->sub[0] = rd;
 	ep->sub[1] = wr;
+	/* The first half is only read: a socket there (EXEC) gets EOF now. */
+	if (rd->wfd != -1 && rd->wr_socket && rd->wfd != wr->wfd)
+		(void)endpoint_shutdown_wr(rd);
 	return (ep);
 }
 

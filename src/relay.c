@@ -718,6 +718,21 @@ relay_new(struct event_base *base, struct endpoint *left,
 		relay_end(r, RELAY_DONE, 0, NULL);
 		return (r);
 	}
+	/*
+	 * A direction that does not exist (-u, -U, a read-only address) is
+	 * finished from the start: its sink, a socket no one else uses,
+	 * reads EOF now (a child on EXEC sees its input end).
+	 */
+	for (i = 0; i < 2; i++) {
+		int	wfd = endpoint_wfd(ep[!i]);
+
+		if (want[i] || wfd == -1 || !sock_is_socket(wfd) ||
+		    wfd == endpoint_rfd(ep[i]) || wfd == endpoint_wfd(ep[i]))
+			continue;
+		if (endpoint_shutdown_wr(ep[!i]) == -1)
+			log_debug("%s: shutdown: %s", endpoint_name(ep[!i]),
+			    strerror(errno));
+	}
 	if (conf->linger > 0)
 		r->ev_linger = evtimer_new(base, relay_linger, r);
 	if (conf->idle > 0) {
