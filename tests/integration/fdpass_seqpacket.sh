@@ -10,6 +10,9 @@
 . "$TESTS_DIR/integration/lib.sh"
 
 "$PYTHON" -c 'import socket; socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)' 2>/dev/null || skip "no SOCK_SEQPACKET here"
+# A ferry built without the Linux extras (the macOS paths) has none either.
+"$FERRY" "unix-connect:$T/none,type=seqpacket" - </dev/null 2>"$T/probe.log" || true
+! grep -q "takes stream, not" "$T/probe.log" || skip "ferry built without SOCK_SEQPACKET"
 SC="$PYTHON $HELPERS/fdpass_sidecar.py"
 mkdir "$T/far" "$T/near"
 bg server $SC server "$T/far/sidecar.sock" --ready "$T/server.ready"

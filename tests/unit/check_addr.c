@@ -350,9 +350,13 @@ static const struct opt_case {
 	{ "wronly", "o-wronly", G_FILE, NULL, F_INT, OFF(wronly), 1, 0, NULL },
 #ifdef OG_FDPASS
 	{ "fdpass", NULL, G_FDPASS, NULL, F_INT, OFF(fdpass), 1, 0, NULL },
-#ifdef OG_UNIX
+#if defined(OG_UNIX) && HAVE_DECL_SOCK_SEQPACKET
 	{ "type", "socktype", G_UNIX, "seqpacket", F_INT, OFF(socktype),
 	  SOCK_SEQPACKET, 0, NULL },
+#elif defined(OG_UNIX)
+	/* Built without the Linux extras: only stream sockets. */
+	{ "type", "socktype", G_UNIX, "stream", F_INT, OFF(socktype), 0, 0,
+	  NULL },
 #endif
 #endif
 #ifdef OG_TLS
