@@ -80,12 +80,13 @@ dump_traffic(int how, int dir, struct evbuffer *buf)
 }
 
 void
-dump_bytes(int how, int dir, const void *p, size_t len, int head)
+dump_bytes(int how, int dir, const void *p, size_t len, size_t off,
+    size_t total)
 {
-	if (head)
-		dump_head(dir, len);
+	if (off == 0)
+		dump_head(dir, total);
 	if (how == 'x')
-		dump_hex(p, len, 0);
+		dump_hex(p, len, off);
 	else
 		dump_text(p, len);
 }

@@ -11,7 +11,11 @@ struct evbuffer;
 
 /* Dump the bytes in buf (left untouched); dir 0 is left to right. */
 void	dump_traffic(int how, int dir, struct evbuffer *buf);
-/* Dump len bytes at p; head says whether this starts a new block. */
-void	dump_bytes(int how, int dir, const void *p, size_t len, int head);
+/*
+ * Dump len bytes at p, which start at offset off of a block of total
+ * bytes; the block's header comes with its first piece (off == 0).
+ */
+void	dump_bytes(int how, int dir, const void *p, size_t len, size_t off,
+	    size_t total);
 
 #endif

@@ -468,7 +468,7 @@ raw_read_cb(evutil_socket_t fd, short what, void *arg)
 			v[i].iov_len = left;
 		if (r->conf.dump && v[i].iov_len > 0)
 			dump_bytes(r->conf.dump, d->idx, v[i].iov_base,
-			    v[i].iov_len, i == 0);
+			    v[i].iov_len, (size_t)n - left, (size_t)n);
 		left -= v[i].iov_len;
 	}
 	evbuffer_commit_space(out, v, nv);
@@ -757,11 +757,8 @@ relay_new(struct event_base *base, struct endpoint *left,
 static void
 relay_stop_timeout(evutil_socket_t fd, short what, void *arg)
 {
-	struct relay	*r = arg;
-
-	event_free(r->ev_stop);
-	r->ev_stop = NULL;
-	relay_end(r, RELAY_STOPPED, 0, NULL);
+	/* relay_end frees ev_stop and reports RELAY_STOPPED. */
+	relay_end(arg, RELAY_STOPPED, 0, NULL);
 }
 
 void

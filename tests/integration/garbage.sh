@@ -5,7 +5,6 @@
 # of it; the cap here is 1 KB), nothing on stdout, nothing created.
 . "$TESTS_DIR/integration/lib.sh"
 
-cd "$T"
 mkdir "$T/cwd"
 cd "$T/cwd"
 i=0
@@ -40,7 +39,7 @@ try "$g" -
 try "$g" "$g"
 
 # Structured garbage.
-for s in a : , "[" "]" "(" "{" "'" '"' '\' '!!' ',,' '=' 'x=' ',fork' ':,' '[(' "'\"" '!' '\\,'; do
+for s in a : "," "[" "]" "(" "{" "'" '"' '\' '!!' ',,' '=' 'x=' ',fork' ':,' '[(' "'\"" '!' '\\,'; do
 	try - "$(rep "$s")"
 	try "tcp:$(rep "$s")" -
 done
