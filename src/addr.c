@@ -568,8 +568,10 @@ parse_bool(const char *v, int *out)
 	return (0);
 }
 
+/* *tls_opt is set to the name of a TLS option other than tls itself. */
 static int
-set_option(struct addr *a, const char *text, char **errp)
+set_option(struct addr *a, const char *text, char **errp,
+    const char **tls_opt)
 {
 	const struct opt	*o = NULL;
 	char			*name, *eq;
@@ -612,6 +614,8 @@ set_option(struct addr *a, const char *text, char **errp)
 		*errp = xasprintf("option '%s' needs a value", o->name);
 		goto out;
 	}
+	if (o->groups == OG_TLS && o->off != offsetof(struct addr_opts, tls))
+		*tls_opt = o->name;
 	field = (char *)&a->o + o->off;
 	switch (o->type) {
 	case OT_BOOL:
@@ -792,7 +796,7 @@ parse_one(const char *text, char **errp)
 	char			**optv = NULL, *msg = NULL, *kname = NULL;
 	size_t			 headlen, i;
 	int			 optc = 0, has_params;
-	const char		*hint;
+	const char		*hint, *tls_opt = NULL;
 
 	a = xcalloc(1, sizeof *a);
 	a->text = shorten(text);
@@ -860,16 +864,12 @@ parse_one(const char *text, char **errp)
 		}
 	}
 	for (i = 0; i < (size_t)optc; i++) {
-		if (set_option(a, optv[i], &msg) == -1)
+		if (set_option(a, optv[i], &msg, &tls_opt) == -1)
 			goto fail;
 	}
-	if (!a->o.tls && (a->o.cert || a->o.key || a->o.cafile ||
-	    a->o.capath || a->o.verify != -1 || a->o.commonname ||
-	    a->o.snihost || a->o.cipher || a->o.min_version ||
-	    a->o.max_version || a->o.fingerprint || a->o.psk_file ||
-	    a->o.psk_identity)) {
-		msg = xstrdup("TLS options need the tls option (or an "
-		    "OPENSSL-CONNECT/-LISTEN address)");
+	if (!a->o.tls && tls_opt != NULL) {
+		msg = xasprintf("option '%s' needs the tls option (or an "
+		    "OPENSSL-CONNECT/-LISTEN address)", tls_opt);
 		goto fail;
 	}
 	if (k->ops->check != NULL && k->ops->check(a, &msg) == -1)

@@ -187,8 +187,6 @@ tcp_bind(struct addr *a, struct bound *b)
 			log_debug("%s: IPV6_V6ONLY: %s", a->text,
 			    strerror(errno));
 	}
-	if (tcp_sockopts(a, fd, &err) == -1)
-		goto fail;
 	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
 		log_err("%s: bind: %s", a->text, strerror(errno));
 		goto fail;

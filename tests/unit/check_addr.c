@@ -821,9 +821,9 @@ static const struct err_case {
 	{ "tcp-connect-x:h:1", "unknown address kind 'tcp-connect-x', did you "
 	  "mean TCP-CONNECT?" },
 	/* ports */
-	{ "tcp:h:1,cert=c.pem", "TLS options need the tls option (or an "
+	{ "tcp:h:1,cert=c.pem", "option 'cert' needs the tls option (or an "
 	    "OPENSSL-CONNECT/-LISTEN address)" },
-	{ "unix-listen:/s,fingerprint=sha256:00", "TLS options need the tls "
+	{ "unix-listen:/s,fingerprint=sha256:00", "option 'fingerprint' needs the tls "
 	    "option (or an OPENSSL-CONNECT/-LISTEN address)" },
 	{ "tcp:[]:80", "empty host" },
 	{ "tcp:h:99999", "bad port '99999' (a number from 0 to 65535 or a "
