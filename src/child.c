@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,13 @@
 #include "log.h"
 #include "sock.h"
 #include "xmalloc.h"
+
+/* The most fds we ask for (macOS refuses more than OPEN_MAX). */
+#ifdef OPEN_MAX
+#define NOFILE_MAX	((rlim_t)OPEN_MAX)
+#else
+#define NOFILE_MAX	((rlim_t)1 << 20)
+#endif
 
 #define CHILD_GRACE_SEC		2	/* after release, before SIGTERM */
 #define CHILD_SHUTDOWN_MSEC	2000	/* at exit, before SIGKILL */
@@ -98,6 +106,30 @@ child_init(struct event_base *base)
 	event_add(child_sigev, NULL);
 }
 
+/*
+ * Many connections need many fds: raise the soft limit to the hard one.
+ * A command we start gets the limit we were given (some still select(2)).
+ */
+static struct rlimit	nofile_given;
+static int		nofile_raised;
+
+void
+child_raise_nofile(void)
+{
+	struct rlimit	rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == -1 || rl.rlim_cur >= rl.rlim_max)
+		return;
+	nofile_given = rl;
+	if (rl.rlim_max == RLIM_INFINITY || rl.rlim_max > NOFILE_MAX)
+		rl.rlim_cur = NOFILE_MAX;
+	else
+		rl.rlim_cur = rl.rlim_max;
+	if (rl.rlim_cur > nofile_given.rlim_cur && setrlimit(RLIMIT_NOFILE,
+	    &rl) == 0)
+		nofile_raised = 1;
+}
+
 static void
 child_exec(char *const argv[], int fd, int errfd)
 {
@@ -108,6 +140,8 @@ child_exec(char *const argv[], int fd, int errfd)
 	sa.sa_handler = SIG_DFL;
 	for (sig = 1; sig < NSIG; sig++)
 		(void)sigaction(sig, &sa, NULL);
+	if (nofile_raised)
+		(void)setrlimit(RLIMIT_NOFILE, &nofile_given);
 	if (dup2(fd, 0) == -1 || dup2(fd, 1) == -1)
 		goto fail;
 	if (errfd <= 2 && (errfd = fcntl(errfd, F_DUPFD_CLOEXEC, 3)) == -1)

@@ -11,6 +11,8 @@ struct event_base;
 
 /* Reap children from base's loop (SIGCHLD). Call once. */
 void	child_init(struct event_base *);
+/* Raise the fd limit for ourselves; commands we start get the old one. */
+void	child_raise_nofile(void);
 /*
  * Start argv[0] (searched in PATH) with fd as its stdin and stdout; stderr is
  * ferry's.  Every other fd is closed in the child.  Returns the pid, or -1

@@ -75,7 +75,10 @@ connector_success(struct connector *c)
 
 	log_debug("%s: connected to %s from %s", c->addr->text, c->where,
 	    sock_local(c->fd, local));
-	ep = endpoint_new(c->addr->text, c->fd, c->fd);
+	if (c->t[c->i].type == 0 || c->t[c->i].type == SOCK_STREAM)
+		ep = endpoint_new_sock(c->addr->text, c->fd);
+	else
+		ep = endpoint_new(c->addr->text, c->fd, c->fd);
 	c->fd = -1;
 	addr_open_done(c->op, ep);
 }

@@ -22,6 +22,7 @@ struct endpoint {
 	int		 wfd;
 	int		 wr_socket;	/* wfd is a socket: shutdown, not close */
 	int		 wr_shut;
+	int		 nbstream;	/* one non-blocking stream socket */
 	pid_t		 child;
 	char		*unlink_path;
 	struct endpoint	*sub[2];	/* the halves of a join */
@@ -40,6 +41,32 @@ endpoint_new(const char *name, int rfd, int wfd)
 	ep->wr_socket = wfd != -1 && sock_is_socket(wfd);
 	ep->child = -1;
 	return (ep);
+}
+
+struct endpoint *
+endpoint_new_sock(const char *name, int fd)
+{
+	struct endpoint	*ep;
+
+	ep = xcalloc(1, sizeof *ep);
+	ep->name = xstrdup(name);
+	ep->rfd = ep->wfd = fd;
+	ep->wr_socket = 1;
+	ep->nbstream = 1;
+	ep->child = -1;
+	return (ep);
+}
+
+int
+endpoint_nbstream(const struct endpoint *ep)
+{
+	return (ep->nbstream && ep->bev == NULL && ep->sub[0] == NULL);
+}
+
+int
+endpoint_wr_socket(const struct endpoint *ep)
+{
+	return (ep->wr_socket);
 }
 
 struct endpoint *

@@ -20,6 +20,15 @@ struct endpoint;
  */
 struct endpoint	*endpoint_new(const char *name, int rfd, int wfd);
 /*
+ * The same for a non-blocking stream socket of ours (accepted or
+ * connected), which the relay may splice without asking the kernel.
+ */
+struct endpoint	*endpoint_new_sock(const char *name, int fd);
+/* Nonzero for an endpoint_new_sock endpoint, not joined, not TLS. */
+int		 endpoint_nbstream(const struct endpoint *);
+/* Nonzero if the write fd is a socket. */
+int		 endpoint_wr_socket(const struct endpoint *);
+/*
  * An endpoint whose I/O goes through a bufferevent (TLS).  It owns bev and
  * frees it (and the fd under it) in endpoint_free.
  */

@@ -18,6 +18,7 @@
 #include "endpoint.h"
 #include "listener.h"
 #include "log.h"
+#include "relay.h"
 #include "sock.h"
 #include "tls.h"
 #include "xmalloc.h"
@@ -30,6 +31,7 @@ struct listener {
 	struct event		*backoff;
 	int			 once;
 	int			 enabled;
+	int			 stream;	/* SOCK_STREAM: accepted ones too */
 	listener_cb		*cb;
 	void			*arg;
 	char			 where[SOCK_NTOP_MAX];
@@ -164,7 +166,11 @@ listener_accept(struct evconnlistener *evl, evutil_socket_t fd,
 		name = xasprintf("%s", l->addr->text);
 	else
 		name = xasprintf("%s", sock_ntop(sa, (socklen_t)salen, peer));
-	ep = endpoint_new(name, fd, fd);
+	/* Accepted non-blocking (evconnlistener's accept4 or fcntl). */
+	if (l->stream)
+		ep = endpoint_new_sock(name, fd);
+	else
+		ep = endpoint_new(name, fd, fd);
 	x_free(name);
 	if (l->once)
 		listener_enable(l, 0);
@@ -203,6 +209,7 @@ listener_error(struct evconnlistener *evl, void *arg)
 	time_t		 now = time(NULL);
 
 	/* Out of fds or memory: pause, say so once in a while, go on. */
+	relay_pool_drain();
 	if (now != last)
 		log_warn("%s: accept: %s (pausing new connections)",
 		    l->addr->text, strerror(err));
@@ -217,7 +224,8 @@ listener_new(struct addr *a, struct event_base *base, int once,
 {
 	struct listener	*l;
 	struct bound	 b;
-	int		 backlog;
+	int		 backlog, type = 0;
+	socklen_t	 len;
 
 	memset(&b, 0, sizeof b);
 	b.fd = -1;
@@ -241,6 +249,9 @@ listener_new(struct addr *a, struct event_base *base, int once,
 	backlog = a->o.backlog > 0 ? a->o.backlog : INT_MAX;
 	if (once)
 		backlog = a->o.backlog > 0 ? a->o.backlog : 1;
+	len = sizeof type;
+	l->stream = getsockopt(b.fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	    type == SOCK_STREAM;
 	if (sock_nonblock(b.fd, 1) == -1 || listen(b.fd, backlog) == -1) {
 		log_err("%s: listen: %s", a->text, strerror(errno));
 		goto fail;

@@ -215,6 +215,7 @@ main(int argc, char **argv)
 	}
 
 	signal(SIGPIPE, SIG_IGN);
+	child_raise_nofile();
 	atexit(listener_cleanup_files);
 	if ((base = event_base_new()) == NULL)
 		log_fatal("cannot create an event loop");

@@ -31,6 +31,8 @@
 #define HIGH_FACTOR	4	/* stop reading at this many reads queued */
 #define SPLICE_PIPE	(256 * 1024)	/* pipe size asked for a splice */
 #define SPLICE_ROUNDS	8	/* per callback, so no relay hogs the loop */
+#define POOL_MAX	32	/* idle splice pipes kept for reuse */
+#define BOUNCE_SIZE	16384	/* no pipe to be had: copy this much a time */
 
 enum dir_state {
 	DIR_OPEN,		/* moving bytes */
@@ -69,10 +71,12 @@ struct dir {
 	int			 raw;		/* read sfd ourselves: big reads */
 	int			 sfd;
 	int			 dfd;
-	int			 pipe[2];
+	int			 pipe[2];	/* lent while bytes are in it */
 	size_t			 inpipe;	/* bytes in the pipe */
 	size_t			 pipecap;
 	int			 eof;		/* sfd read EOF */
+	int			 bounced;	/* no pipe, sink was full */
+	int			 bounce_said;
 	struct event		*ev_rd;
 	struct event		*ev_wr;
 };
@@ -101,6 +105,8 @@ struct relay {
 static void	relay_end(struct relay *, enum relay_end, int err,
 		    const char *where);
 static void	dir_eof(struct dir *);
+
+static int	nrelays;	/* alive: the pipe pool never outgrows it */
 
 static struct timeval
 tv_secs(double s)
@@ -302,6 +308,141 @@ end_words(enum relay_end why)
 
 #ifdef HAVE_SPLICE
 /*
+ * Pipes for splice(2) are lent to a direction only while bytes are in
+ * flight, and taken back empty: an idle connection holds no pipe, and a
+ * busy process reuses them instead of making one (pipe2, four fcntl) per
+ * connection.  The pool never holds more pipes than there are relays, so
+ * a process with no connection holds none.
+ */
+struct spipe {
+	int	fd[2];
+	size_t	cap;
+};
+static struct spipe	pool[POOL_MAX];
+static int		npool;
+
+static void
+pool_trim(int max)
+{
+	while (npool > max) {
+		npool--;
+		close(pool[npool].fd[0]);
+		close(pool[npool].fd[1]);
+	}
+}
+
+static int
+pipe_get(struct dir *d)
+{
+	int	fd[2], sz;
+
+	if (npool > 0) {
+		npool--;
+		d->pipe[0] = pool[npool].fd[0];
+		d->pipe[1] = pool[npool].fd[1];
+		d->pipecap = pool[npool].cap;
+		return (0);
+	}
+#if defined(HAVE_PIPE2) && defined(O_NONBLOCK)
+	if (pipe2(fd, O_CLOEXEC | O_NONBLOCK) == -1)
+		return (-1);
+#else
+	if (sock_pipe(fd) == -1)
+		return (-1);
+	(void)sock_nonblock(fd[0], 1);
+	(void)sock_nonblock(fd[1], 1);
+#endif
+	/* A bigger pipe: fewer, larger splices on bulk transfers. */
+#ifdef F_SETPIPE_SZ
+	sz = fcntl(fd[1], F_SETPIPE_SZ, SPLICE_PIPE);
+#else
+	sz = -1;
+#endif
+	d->pipe[0] = fd[0];
+	d->pipe[1] = fd[1];
+	d->pipecap = sz > 0 ? (size_t)sz : 65536;
+	return (0);
+}
+
+static void
+pipe_put(struct dir *d)
+{
+	if (d->pipe[0] == -1)
+		return;
+	if (d->inpipe == 0 && npool < POOL_MAX && npool < nrelays) {
+		pool[npool].fd[0] = d->pipe[0];
+		pool[npool].fd[1] = d->pipe[1];
+		pool[npool].cap = d->pipecap;
+		npool++;
+	} else {
+		close(d->pipe[0]);
+		close(d->pipe[1]);
+	}
+	d->pipe[0] = d->pipe[1] = -1;
+	d->inpipe = 0;
+}
+
+void
+relay_pool_drain(void)
+{
+	pool_trim(0);
+}
+
+/*
+ * Out of fds for a pipe: copy through a small buffer instead, peeking at
+ * the source and taking from it only what the sink took, so no byte is
+ * ever held here and backpressure stays the kernel's.
+ */
+static void
+splice_bounce(struct dir *d)
+{
+	struct relay	*r = d->r;
+	char		 buf[BOUNCE_SIZE];
+	ssize_t		 n, m;
+
+	if (!d->bounce_said) {
+		d->bounce_said = 1;
+		log_debug("%s: no pipe for splice (%s): copying",
+		    endpoint_name(r->side[d->idx].ep), strerror(errno));
+	}
+	d->bounced = 0;
+	n = recv(d->sfd, buf, sizeof buf, MSG_PEEK);
+	if (n == 0)
+		d->eof = 1;
+	else if (n == -1 && errno != EAGAIN && errno != EINTR) {
+		relay_end(r, RELAY_FAILED, errno,
+		    endpoint_name(r->side[d->idx].ep));
+		return;
+	} else if (n > 0) {
+		m = send(d->dfd, buf, (size_t)n, MSG_NOSIGNAL);
+		if (m == -1 && errno != EAGAIN && errno != EINTR) {
+			relay_end(r, RELAY_FAILED, errno,
+			    endpoint_name(r->side[!d->idx].ep));
+			return;
+		}
+		if (m > 0) {
+			(void)recv(d->sfd, buf, (size_t)m, 0);
+			d->bytes += (uint64_t)m;
+		}
+		d->bounced = m < n;
+	}
+	if (d->bounced) {
+		event_add(d->ev_wr, NULL);
+		event_del(d->ev_rd);
+	} else {
+		event_del(d->ev_wr);
+		if (d->eof)
+			event_del(d->ev_rd);
+		else
+			event_add(d->ev_rd, NULL);
+	}
+	if (d->eof && d->state == DIR_OPEN)
+		d->state = DIR_FLUSHING;
+	if (d->eof)
+		dir_finish(d);
+}
+
+/*
  * Move what can be moved without blocking: source -> pipe -> sink, a few
  * rounds at most.  The source is read only while the pipe has room, and
  * waited for only while the pipe is empty; the sink is waited for only
@@ -314,6 +455,10 @@ splice_pump(struct dir *d)
 	ssize_t		 n;
 	int		 round, moved;
 
+	if (d->pipe[0] == -1 && pipe_get(d) == -1) {
+		splice_bounce(d);
+		return;
+	}
 	for (round = 0; round < SPLICE_ROUNDS; round++) {
 		moved = 0;
 		if (!d->eof && d->inpipe < d->pipecap) {
@@ -358,6 +503,8 @@ splice_pump(struct dir *d)
 		event_del(d->ev_rd);
 	else
 		event_add(d->ev_rd, NULL);
+	if (d->inpipe == 0)
+		pipe_put(d);
 	if (d->eof && d->state == DIR_OPEN)
 		d->state = DIR_FLUSHING;
 	if (d->eof && d->inpipe == 0)
@@ -376,39 +523,31 @@ splice_cb(evutil_socket_t fd, short what, void *arg)
 	splice_pump(d);
 }
 
-/* Can this direction splice?  Both ends non-blocking sockets of ours. */
+/* Can this direction splice?  Both ends non-blocking stream sockets. */
 static int
-splice_fd_ok(int fd)
+splice_ok(const struct endpoint *ep, int fd)
 {
 	struct stat	sb;
-	int		fl;
+	int		fl, type;
+	socklen_t	len = sizeof type;
 
+	if (endpoint_nbstream(ep))
+		return (1);
 	return (fstat(fd, &sb) == 0 && S_ISSOCK(sb.st_mode) &&
-	    (fl = fcntl(fd, F_GETFL)) != -1 && (fl & O_NONBLOCK));
+	    (fl = fcntl(fd, F_GETFL)) != -1 && (fl & O_NONBLOCK) &&
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
+	    type == SOCK_STREAM);
 }
 
 static int
-splice_init(struct relay *r, struct dir *d, int sfd, int dfd)
+splice_init(struct relay *r, struct dir *d, struct endpoint *src,
+    struct endpoint *dst)
 {
-	if (r->conf.nosplice || r->conf.dump || !splice_fd_ok(sfd) ||
-	    !splice_fd_ok(dfd))
-		return (0);
-	if (sock_pipe(d->pipe) == -1)
-		return (0);
-	(void)sock_nonblock(d->pipe[0], 1);
-	(void)sock_nonblock(d->pipe[1], 1);
-#ifdef F_SETPIPE_SZ
-	(void)fcntl(d->pipe[1], F_SETPIPE_SZ, SPLICE_PIPE);
-#endif
-#ifdef F_GETPIPE_SZ
-	{
-		int	sz = fcntl(d->pipe[1], F_GETPIPE_SZ);
+	int	sfd = endpoint_rfd(src), dfd = endpoint_wfd(dst);
 
-		d->pipecap = sz > 0 ? (size_t)sz : 65536;
-	}
-#else
-	d->pipecap = 65536;
-#endif
+	if (r->conf.nosplice || r->conf.dump || !splice_ok(src, sfd) ||
+	    !splice_ok(dst, dfd))
+		return (0);
 	d->splice = 1;
 	d->sfd = sfd;
 	d->dfd = dfd;
@@ -419,9 +558,25 @@ splice_init(struct relay *r, struct dir *d, int sfd, int dfd)
 }
 #else
 static int
-splice_init(struct relay *r, struct dir *d, int sfd, int dfd)
+splice_init(struct relay *r, struct dir *d, struct endpoint *src,
+    struct endpoint *dst)
 {
 	return (0);
+}
+
+static void
+pipe_put(struct dir *d)
+{
+}
+
+static void
+pool_trim(int max)
+{
+}
+
+void
+relay_pool_drain(void)
+{
 }
 #endif
 
@@ -498,10 +653,7 @@ dir_free(struct dir *d)
 		event_free(d->ev_rd);
 	if (d->ev_wr != NULL)
 		event_free(d->ev_wr);
-	if (d->splice) {
-		close(d->pipe[0]);
-		close(d->pipe[1]);
-	}
+	pipe_put(d);
 }
 
 static void
@@ -543,6 +695,8 @@ relay_teardown(evutil_socket_t fd, short what, void *arg)
 	}
 	dir_free(&r->dir[0]);
 	dir_free(&r->dir[1]);
+	nrelays--;
+	pool_trim(nrelays);
 	side_free(&r->side[0]);
 	side_free(&r->side[1]);
 	if (r->ev_linger != NULL)
@@ -680,6 +834,7 @@ relay_new(struct event_base *base, struct endpoint *left,
 	r->cb = cb;
 	r->arg = arg;
 	r->ev_end = event_new(base, -1, 0, relay_teardown, r);
+	nrelays++;
 	evutil_gettimeofday(&r->start, NULL);
 	r->last = r->start;
 
@@ -693,12 +848,12 @@ relay_new(struct event_base *base, struct endpoint *left,
 
 		d->r = r;
 		d->idx = i;
+		d->pipe[0] = d->pipe[1] = -1;
 		d->state = want[i] ? DIR_OPEN : DIR_DONE;
 		if (!want[i] || endpoint_bev(ep[i]) != NULL)
 			continue;
 		if (endpoint_bev(ep[!i]) != NULL ||
-		    !splice_init(r, d, endpoint_rfd(ep[i]),
-		    endpoint_wfd(ep[!i])))
+		    !splice_init(r, d, ep[i], ep[!i]))
 			raw_init(r, d, endpoint_rfd(ep[i]));
 	}
 	for (i = 0; i < 2; i++) {
@@ -726,7 +881,7 @@ relay_new(struct event_base *base, struct endpoint *left,
 	for (i = 0; i < 2; i++) {
 		int	wfd = endpoint_wfd(ep[!i]);
 
-		if (want[i] || wfd == -1 || !sock_is_socket(wfd) ||
+		if (want[i] || wfd == -1 || !endpoint_wr_socket(ep[!i]) ||
 		    wfd == endpoint_rfd(ep[i]) || wfd == endpoint_wfd(ep[i]))
 			continue;
 		if (endpoint_shutdown_wr(ep[!i]) == -1)

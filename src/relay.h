@@ -49,5 +49,7 @@ struct relay	*relay_new(struct event_base *, struct endpoint *left,
  * end; force the end after timeout seconds.
  */
 void		 relay_stop(struct relay *, double timeout);
+/* Close the idle pipes kept for splice (out of fds: every one counts). */
+void		 relay_pool_drain(void);
 
 #endif
