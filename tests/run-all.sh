@@ -10,6 +10,7 @@
 #  4. --enable-sanitizers (ASan + UBSan): make, make check -j2; any
 #     sanitizer report in a test's log fails that test
 #  5. make -j2 distcheck, from the normal build
+#  6. make fuzz-run: each libFuzzer target for FUZZ_SECS seconds [20]
 #
 # Each build is out of tree, in a temp dir (FERRY_BUILD_ROOT to choose it),
 # removed after a clean run and kept, with its logs, after a failure.  Works
@@ -163,6 +164,16 @@ else
 		fi
 	else
 		note_failure "make distcheck: no configured normal build"
+	fi
+	# Each fuzz target for a bounded time; one "test" each.
+	if [ -f "$root/normal/Makefile" ]; then
+		say "normal: make fuzz-run (${FUZZ_SECS:-20} s a target)"
+		if make -C "$root/normal" fuzz-run \
+		    FUZZ_FLAGS="-max_total_time=${FUZZ_SECS:-20}"; then
+			passed=$((passed + 3))
+		else
+			note_failure "make fuzz-run"
+		fi
 	fi
 fi
 

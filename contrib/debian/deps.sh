@@ -19,10 +19,10 @@
 DEPS_BUILD="build-essential autoconf automake libtool pkg-config
 libevent-dev libssl-dev check"
 # The demo and the tests: real peers and clients, process and socket tools,
-# and servers and clients that later scenarios put behind or in front of
-# ferry.
+# servers and clients that later scenarios put behind or in front of
+# ferry, and clang for the libFuzzer targets.
 DEPS_TEST="python3 curl socat procps iproute2 openssl nginx-light
-openssh-server openssh-client ruby"
+openssh-server openssh-client ruby clang"
 DEPS_PACKAGES="$DEPS_BUILD $DEPS_TEST"
 
 # Print the packages of $DEPS_PACKAGES that are not installed, one a line.
