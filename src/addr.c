@@ -386,6 +386,41 @@ closest_kind(const char *name)
 	return (best);
 }
 
+int
+addr_help_kind(FILE *f, const char *name)
+{
+	const struct addr_kind	*k;
+	const char		*hint;
+	char			*safe;
+	size_t			 i;
+	int			 n = 0;
+
+	if ((k = find_kind(name, strlen(name))) == NULL) {
+		safe = shorten(name);
+		if (strlen(name) <= 32 && (hint = closest_kind(name)) != NULL)
+			log_err("unknown address kind '%s', did you mean %s?",
+			    safe, hint);
+		else
+			log_err("unknown address kind '%s' (see ferry --help)",
+			    safe);
+		x_free(safe);
+		return (-1);
+	}
+	fprintf(f, "%s\n  %s\n", addr_usage(k), k->help);
+	if (*addr_aliases(k) != '\0')
+		fprintf(f, "  alias: %s\n", addr_aliases(k));
+	for (i = 0; i < nitems(opts); i++) {
+		if ((opts[i].groups & k->groups) == 0)
+			continue;
+		if (n++ == 0)
+			fprintf(f, "\nOptions:\n");
+		fprintf(f, "  %-16s %s\n", opts[i].name, opts[i].help);
+	}
+	if (n == 0)
+		fprintf(f, "\nNo options.\n");
+	return (0);
+}
+
 /* A growable string. */
 struct buf {
 	char	*s;

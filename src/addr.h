@@ -137,6 +137,11 @@ void		 addr_free(struct addr *);
 int		 addr_listens(const struct addr *);
 /* Print every kind and option, from the parser's own tables. */
 void		 addr_help(FILE *);
+/*
+ * Print one kind (a name or alias): its syntax, aliases and the options
+ * it takes.  Returns -1 after logging an error if there is no such kind.
+ */
+int		 addr_help_kind(FILE *, const char *);
 /* The usage string of a kind, e.g. "TCP-CONNECT:<host>:<port>". Static. */
 const char	*addr_usage(const struct addr_kind *);
 /* Iterate over the kinds, for --help: returns NULL past the end. */

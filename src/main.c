@@ -49,7 +49,7 @@ usage(FILE *f)
 "  --ready-file FILE\n"
 "              once listening, write each listening address to FILE,\n"
 "              a line each (\"[::]:8080\", \"/run/x.sock\"), for scripts\n"
-"  -h, --help  this help\n"
+"  -h, --help  this help; ferry help KIND: one kind and its options\n"
 "  -V          version\n"
 "\n"
 "Examples:\n"
@@ -193,6 +193,14 @@ main(int argc, char **argv)
 	}
 	log_init(verbose);
 
+	/* "ferry help [KIND]": one kind's syntax and options. */
+	if (argc - i >= 1 && strcmp(argv[i], "help") == 0 && argc - i <= 2) {
+		if (argc - i == 1) {
+			usage(stdout);
+			return (0);
+		}
+		return (addr_help_kind(stdout, argv[i + 1]) == -1 ? 1 : 0);
+	}
 	if (argc - i != 2) {
 		if (argc - i < 2)
 			log_err("two addresses are needed, got %d (see ferry "
