@@ -30,7 +30,6 @@
 #define TLS_HANDSHAKE_SEC	30	/* a peer that stalls the handshake */
 #define PSK_MAX			64
 #define PSK_DEFAULT_IDENTITY	"ferry"
-#define TLS_READ_BUFFER		(64 * 1024)	/* read ahead: several records a read */
 
 /* What an address's TLS layer needs beyond the SSL_CTX. */
 struct tls_conf {
@@ -298,12 +297,6 @@ tls_setup(struct addr *a, int server)
 	SSL_CTX_set_ex_data(ctx, tls_ex_conf, tc);
 	SSL_CTX_set_mode(ctx, SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER |
 	    SSL_MODE_ENABLE_PARTIAL_WRITE);
-	/*
-	 * Read what the socket has, not a record header then its body: one
-	 * read(2) for several records instead of two for each.
-	 */
-	SSL_CTX_set_read_ahead(ctx, 1);
-	SSL_CTX_set_default_read_buffer_len(ctx, TLS_READ_BUFFER);
 
 	v = TLS1_2_VERSION;
 	if (a->o.min_version != NULL && parse_version(a->o.min_version,
