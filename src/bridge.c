@@ -30,6 +30,10 @@ struct bridge {
 	int				 status;
 	int				 signo;
 	struct event			*sigev[3];
+	struct event			*ev_stats;	/* SIGUSR1 */
+	struct event			*ev_stats_timer;
+	unsigned long long		 accepted;
+	unsigned long long		 refused;
 };
 
 /* One connection: opening the other address, then relaying. */
@@ -170,8 +174,10 @@ bridge_accept(struct endpoint *ep, void *arg)
 			    endpoint_name(ep));
 		last = now;
 		endpoint_free(ep);
+		b->refused++;
 		return;
 	}
+	b->accepted++;
 	log_debug("%s: connection from %s", a->text, endpoint_name(ep));
 	s = session_new(b);
 	s->ep[b->server] = ep;
@@ -201,6 +207,43 @@ bridge_signal(evutil_socket_t sig, short what, void *arg)
 			session_free(s);
 	}
 	bridge_check_done(b);
+}
+
+static void
+stats_schedule(struct bridge *b)
+{
+	struct timeval	tv;
+
+	tv.tv_sec = (time_t)b->conf->stats;
+	tv.tv_usec = (suseconds_t)((b->conf->stats - (double)tv.tv_sec) * 1e6);
+	event_add(b->ev_stats_timer, &tv);
+}
+
+/* SIGUSR1 or --stats: every connection, its peers, age and bytes. */
+static void
+bridge_stats(evutil_socket_t fd, short what, void *arg)
+{
+	struct bridge	*b = arg;
+	struct session	*s;
+	char		 line[1024];
+
+	if (b->server != -1)
+		log_note("stats: %d open, %llu accepted, %llu refused",
+		    b->nsessions, b->accepted, b->refused);
+	else
+		log_note("stats: %d open", b->nsessions);
+	for (s = b->sessions; s != NULL; s = s->next) {
+		if (s->relay != NULL) {
+			relay_describe(s->relay, line, sizeof line);
+			log_note("stats: %s", line);
+		} else
+			log_note("stats: %s: opening %s",
+			    s->ep[!s->opening] != NULL ?
+			    endpoint_name(s->ep[!s->opening]) : "-",
+			    b->addr[s->opening]->text);
+	}
+	if (what == EV_TIMEOUT)
+		stats_schedule(b);
 }
 
 int
@@ -257,6 +300,12 @@ bridge_run(struct event_base *base, struct addr *left, struct addr *right,
 		b.sigev[i] = evsignal_new(base, sigs[i], bridge_signal, &b);
 		event_add(b.sigev[i], NULL);
 	}
+	b.ev_stats = evsignal_new(base, SIGUSR1, bridge_stats, &b);
+	event_add(b.ev_stats, NULL);
+	if (conf->stats > 0) {
+		b.ev_stats_timer = evtimer_new(base, bridge_stats, &b);
+		stats_schedule(&b);
+	}
 
 	if (b.server != -1) {
 		b.listener = listener_new(b.addr[b.server], base, 0,
@@ -274,5 +323,8 @@ bridge_run(struct event_base *base, struct addr *left, struct addr *right,
 	listener_free(b.listener);
 	for (i = 0; i < 3; i++)
 		event_free(b.sigev[i]);
+	event_free(b.ev_stats);
+	if (b.ev_stats_timer != NULL)
+		event_free(b.ev_stats_timer);
 	return (b.status);
 }

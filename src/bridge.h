@@ -16,6 +16,7 @@ struct event_base;
 struct bridge_conf {
 	struct relay_conf	 relay;
 	double			 stop_timeout;	/* after a signal */
+	double			 stats;		/* --stats: every so often */
 };
 
 /*

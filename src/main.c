@@ -41,11 +41,15 @@ usage(FILE *f)
 "              (default: wait for both; socat's default is 0.5)\n"
 "  -T SEC      end a connection after SEC seconds without traffic\n"
 "  -b BYTES    read size (default 65536)\n"
+"  -lf FILE    log to FILE (appended, with time and pid) instead of stderr\n"
+"  -ly[FAC]    log to syslog, facility FAC (default daemon); -ls: stderr\n"
 "  -4, -6      use only IPv4 (-4) or IPv6 (-6) where an address allows\n"
 "              both and has no pf= of its own\n"
 "  --gen-psk FILE\n"
 "              write a new random TLS pre-shared key to FILE (mode 0600)\n"
 "  --no-splice use read(2)/write(2) even where splice(2) could serve\n"
+"  --stats SEC every SEC seconds (and on SIGUSR1), log each connection:\n"
+"              its peers, age and bytes each way\n"
 "  --ready-file FILE\n"
 "              once listening, write each listening address to FILE,\n"
 "              a line each (\"[::]:8080\", \"/run/x.sock\"), for scripts\n"
@@ -62,6 +66,38 @@ usage(FILE *f)
 	addr_help(f);
 	fprintf(f, "\nExit status: 0 when the relay ended normally, 1 on an "
 	    "error, 128+N after signal N.\nSee ferry(1).\n");
+}
+
+/* -lf FILE, -ls (stderr, the default), -ly[FACILITY]: where logs go. */
+static int
+log_flag(const char *arg, char **argv, int *ip)
+{
+	const char	*val;
+
+	if (strcmp(arg, "-ls") == 0)
+		return (0);
+	if (strncmp(arg, "-lf", 3) == 0) {
+		val = arg[3] != '\0' ? arg + 3 : argv[++*ip];
+		if (val == NULL || *val == '\0') {
+			log_err("-lf needs a file name");
+			return (-1);
+		}
+		if (log_to_file(val) == -1) {
+			log_err("-lf %s: %s", val, strerror(errno));
+			return (-1);
+		}
+		return (0);
+	}
+	if (strncmp(arg, "-ly", 3) == 0) {
+		if (log_to_syslog(arg + 3) == -1) {
+			log_err("-ly%.32s: unknown syslog facility (daemon, "
+			    "user, auth, local0 to local7)", arg + 3);
+			return (-1);
+		}
+		return (0);
+	}
+	log_err("unknown flag '%.32s' (see ferry --help)", arg);
+	return (-1);
 }
 
 static int
@@ -126,6 +162,13 @@ main(int argc, char **argv)
 			}
 			return (tls_gen_psk(argv[i + 1]) == -1 ? 1 : 0);
 		}
+		if (strncmp(arg, "--stats", 7) == 0 && (arg[7] == '\0' ||
+		    arg[7] == '=')) {
+			if (parse_secs("--stats", arg[7] == '=' ? arg + 8 :
+			    argv[++i], &conf.stats) == -1)
+				return (1);
+			continue;
+		}
 		if (strcmp(arg, "--no-splice") == 0) {
 			conf.relay.nosplice = 1;
 			continue;
@@ -140,6 +183,10 @@ main(int argc, char **argv)
 			listener_set_ready_file(val);
 			continue;
 		}
+		if (arg[1] == 'l' && log_flag(arg, argv, &i) == -1)
+			return (1);
+		if (arg[1] == 'l')
+			continue;
 		if (arg[1] == '-') {
 			log_err("unknown flag '%.32s' (see ferry --help)", arg);
 			return (1);
@@ -223,6 +270,7 @@ main(int argc, char **argv)
 	}
 
 	signal(SIGPIPE, SIG_IGN);
+	signal(SIGUSR1, SIG_IGN);	/* --stats: the bridge takes it */
 	child_raise_nofile();
 	atexit(listener_cleanup_files);
 	if ((base = event_base_new()) == NULL)

@@ -11,6 +11,7 @@
 #include <unistd.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -670,6 +671,22 @@ side_free(struct side *s)
 	pump_free(s->pin);
 	pump_free(s->pout);
 	endpoint_free(s->ep);
+}
+
+void
+relay_describe(const struct relay *r, char *buf, size_t size)
+{
+	struct timeval	now, took;
+
+	evutil_gettimeofday(&now, NULL);
+	evutil_timersub(&now, &r->start, &took);
+	snprintf(buf, size, "%s <-> %s: %ld.%03lds, %llu bytes >, %llu "
+	    "bytes <%s", endpoint_name(r->side[0].ep),
+	    endpoint_name(r->side[1].ep), (long)took.tv_sec,
+	    (long)took.tv_usec / 1000, (unsigned long long)r->dir[0].bytes,
+	    (unsigned long long)r->dir[1].bytes, r->ending ? ", ending" :
+	    r->dir[0].state != DIR_OPEN || r->dir[1].state != DIR_OPEN ?
+	    ", half closed" : "");
 }
 
 static void

@@ -49,6 +49,8 @@ struct relay	*relay_new(struct event_base *, struct endpoint *left,
  * end; force the end after timeout seconds.
  */
 void		 relay_stop(struct relay *, double timeout);
+/* "A <-> B: 1.250s, 10 bytes >, 20 bytes <", for --stats, into buf. */
+void		 relay_describe(const struct relay *, char *buf, size_t size);
 /* Close the idle pipes kept for splice (out of fds: every one counts). */
 void		 relay_pool_drain(void);
 
