@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "bridge.h"
 #include "dgram.h"
+#include "dgserver.h"
 #include "endpoint.h"
 #include "fdpass/fdpass.h"
 #include "listener.h"
@@ -245,6 +246,7 @@ bridge_run(struct event_base *base, struct addr *left, struct addr *right,
 	b.addr[0] = left;
 	b.addr[1] = right;
 	b.server = -1;
+	dgserver_set_idle(conf->relay.idle);
 	for (i = 0; i < 2; i++) {
 		if (!b.addr[i]->o.fork)
 			continue;
