@@ -315,7 +315,7 @@ addr_help(FILE *f)
 {
 	const struct addr_kind	*k;
 	const char		*al;
-	char			 buf[512];
+	char			 buf[1024];
 	size_t			 i;
 
 	fprintf(f, "Address kinds (names are case-insensitive):\n");

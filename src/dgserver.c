@@ -245,13 +245,13 @@ peer_new(struct dgserver *s, const struct sockaddr_storage *ss,
 
 #if HAVE_DECL_SOCK_SEQPACKET
 	if (sock_pair(SOCK_SEQPACKET, fds) == -1) {
-#else
-	errno = EPROTONOSUPPORT;	/* dgserver_new refuses fork */
-	if (s->fd != -1) {
-#endif
 		log_warn("%s: socketpair: %s", s->addr->text, strerror(errno));
 		return (NULL);
 	}
+#else
+	(void)fds;
+	return (NULL);		/* dgserver_new refuses fork without them */
+#endif
 	(void)sock_nonblock(fds[0], 1);
 	(void)sock_nonblock(fds[1], 1);
 	p = xcalloc(1, sizeof *p);

@@ -52,7 +52,7 @@ stop "$RECV"
 # A stale socket file is replaced; a live one is not; a plain file is not.
 "$PYTHON" -c 'import socket,sys; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])' "$T/stale.sock"
 [ -S "$T/stale.sock" ] || fail "no stale socket made"
-ferry_bg stale -d "unix-recvfrom:$T/stale.sock,fork" "unix-sendto:$T/echo.sock"
+ferry_bg stale -d "unix-recvfrom:$T/stale.sock" "unix-sendto:$T/echo.sock"
 STALE=$FPID
 ready stale
 expect_log stale "replaced stale socket"
