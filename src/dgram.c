@@ -311,10 +311,8 @@ dgram_idle(evutil_socket_t fd, short what, void *arg)
 static void
 dgram_stop_timeout(evutil_socket_t fd, short what, void *arg)
 {
-	struct dgram	*g = arg;
-
-	g->stopping = 0;
-	dgram_end(g, RELAY_STOPPED, 0, NULL);
+	/* Still stopping: dgram_end takes it from here. */
+	dgram_end(arg, RELAY_STOPPED, 0, NULL);
 }
 
 static const char *

@@ -27,6 +27,24 @@ wait_for grep -q "record of .*bytes is larger than the 65536 ferry relays whole"
 timeout 60 $DG check "seqpacket:$T/relay.sock" --count 10 --min 1 --max 65536 >"$T/check2.out" 2>&1 ||
 	fail "after the oversize record: $(cat "$T/check2.out")"
 
+# Backpressure: the server reads nothing at first; the client's sends
+# block (ferry holds one record and stops reading), then every record
+# arrives, whole and in order.
+bg slow $DG slowsink "seqpacket:$T/slow.sock" --ready "$T/slow.ready" --go "$T/go" --count 2000 --size 4096 --status "$T/slow.status"
+wait_for test -s "$T/slow.ready"
+ferry_bg bp -d "unix-listen:$T/bp.sock,type=seqpacket" "unix-connect:$T/slow.sock,type=seqpacket"
+BP=$FPID
+ready bp
+bg flood $DG flood "seqpacket:$T/bp.sock" --count 2000 --size 4096 --status "$T/flood.status"
+FLOOD=$BGPID
+WAIT=60 wait_for grep -q blocked "$T/flood.status"
+: >"$T/go"
+WAIT=60 wait_for test -s "$T/slow.status"
+[ "$(cat "$T/slow.status")" = "ok 2000" ] || fail "backpressure: $(cat "$T/slow.status")"
+WAIT=60 await "$FLOOD"
+WAIT=60 await "$BP"
+[ "$REAPED" -eq 0 ] || fail "backpressure relay exited $REAPED"
+
 # A stream client of a seqpacket relay: the relay is refused by name.
 ferry_run stream - "unix-connect:$T/relay.sock" </dev/null
 [ "$RC" -eq 1 ] || fail "stream client of a seqpacket listener: exit $RC"

@@ -1715,7 +1715,7 @@ START_TEST(test_help_options)
 	const struct addr_kind	*k;
 	const struct opt_case	*c;
 	const char		*p;
-	char			 start[64], want[256], next[256];
+	char			 start[64], want[1024], next[1024];
 	size_t			 i, len;
 	int			 j, lines = 0;
 

@@ -16,6 +16,12 @@ SPEC is udp4:HOST:PORT, udp6:[HOST]:PORT, unixdg:PATH or seqpacket:PATH
               that every answer is its own record
     oversize  send one record of --size bytes and expect the connection
               to end (EOF) within 10 s, not a part of the record
+    flood     send --count records of --size bytes, numbered; write
+              "blocked" to --status once a send makes no progress for
+              0.5 s, "sent" at the end
+    slowsink  (seqpacket) accept one connection, read nothing until the
+              file --go exists (60 s bound), then read --count records and
+              write "ok N" or what was wrong to --status
 """
 import argparse
 import os
@@ -157,6 +163,53 @@ def oversize(args):
     print("ended")
 
 
+def status(path, text):
+    with open(path + ".tmp", "w") as f:
+        f.write(text + "\n")
+    os.rename(path + ".tmp", path)
+
+
+def flood(args):
+    s = client(args.spec)
+    told = False
+    for i in range(args.count):
+        m = i.to_bytes(4, "big") * (args.size // 4)
+        while True:
+            s.settimeout(None if told else 0.5)
+            try:
+                s.send(m)
+                break
+            except socket.timeout:
+                status(args.status, "blocked")
+                told = True
+    status(args.status, "sent")
+    s.settimeout(TIMEOUT)
+    s.recv(1)       # the end, once the sink has read everything
+
+
+def slowsink(args):
+    import time
+    fam, typ, addr = parse(args.spec)
+    ls = socket.socket(fam, typ)
+    ls.bind(addr)
+    ls.listen(1)
+    announce(args.ready, addr)
+    c, _ = ls.accept()
+    deadline = time.monotonic() + 60
+    while not os.path.exists(args.go):
+        if time.monotonic() > deadline:
+            status(args.status, "no go file")
+            return
+        time.sleep(0.02)
+    c.settimeout(TIMEOUT)
+    for i in range(args.count):
+        m = c.recv(1 << 17)
+        if len(m) != args.size or m[:4] != i.to_bytes(4, "big"):
+            status(args.status, "record %d: %d bytes, starts %r" % (i, len(m), m[:4]))
+            return
+    status(args.status, "ok %d" % args.count)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("mode")
@@ -169,8 +222,11 @@ def main():
     ap.add_argument("--bind")
     ap.add_argument("--clients", type=int, default=4)
     ap.add_argument("--size", type=int, default=70000)
+    ap.add_argument("--status")
+    ap.add_argument("--go")
     args = ap.parse_args()
-    {"echo": echo, "check": check, "multi": multi, "oversize": oversize}[args.mode](args)
+    {"echo": echo, "check": check, "multi": multi, "oversize": oversize,
+     "flood": flood, "slowsink": slowsink}[args.mode](args)
 
 
 if __name__ == "__main__":
