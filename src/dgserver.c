@@ -316,11 +316,10 @@ server_read_fork(struct dgserver *s)
 		if (n == 0)
 			continue;
 		s->len = (size_t)n;
+		/* A refused session (max-children) fails the send below. */
 		if ((p = peer_find(s, &ss, len)) == NULL &&
 		    (p = peer_new(s, &ss, len)) == NULL)
 			continue;
-		if (p != peer_find(s, &ss, len))
-			continue;	/* refused and already gone */
 		peer_touch(p);
 		(void)peer_deliver(p);
 	}
