@@ -5,7 +5,7 @@
  * dgserver instead of listen(2).
  *
  * The sending kinds connect(2) their socket, so replies come only from the
- * address sent to (UDP-SENDTO behaves as UDP-CONNECT).  UNIX-SENDTO needs
+ * address sent to, as socat's UDP-SENDTO takes them (it filters by hand).  UNIX-SENDTO needs
  * an address of its own for replies: with bind=PATH that one (removed when
  * the address closes), otherwise an autobound abstract name on Linux, or a
  * temporary socket file in $TMPDIR (or /tmp) elsewhere, removed when the

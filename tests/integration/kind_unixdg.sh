@@ -1,8 +1,8 @@
 #!/bin/sh
 # UNIX-SENDTO, UNIX-CLIENT on a datagram server, UNIX-RECVFROM, UNIX-RECV
 # against real Python peers: echoes, 1,000 datagrams of random sizes up to
-# 64 KiB checked one by one, the sender's own address cleaned up, stale and
-# live socket files, bad input.
+# 64 KiB checked one by one, the sender's own address cleaned up, mode=,
+# stale and live socket files, bad input.
 . "$TESTS_DIR/integration/lib.sh"
 
 DG="$PYTHON $HELPERS/dgram.py"
@@ -48,6 +48,14 @@ three() { [ "$(wc -l <"$T/recv.out")" -eq 3 ]; }
 wait_for three
 stop "$RECV"
 [ ! -e "$T/in.sock" ] || fail "UNIX-RECV left its socket file"
+
+# mode=: the socket file has its mode as soon as ferry announces it.
+ferry_bg mode -u "unix-recv:$T/mode.sock,mode=0640" STDOUT
+MODE=$FPID
+ready mode
+[ "$(stat -c %a "$T/mode.sock")" = 640 ] || fail "mode=0640 gave $(stat -c %a "$T/mode.sock")"
+stop "$MODE"
+[ ! -e "$T/mode.sock" ] || fail "mode= socket file left behind"
 
 # A stale socket file is replaced; a live one is not; a plain file is not.
 "$PYTHON" -c 'import socket,sys; s=socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM); s.bind(sys.argv[1])' "$T/stale.sock"
