@@ -246,8 +246,11 @@ dir_read(struct dgdir *d)
 		event_base_gettimeofday_cached(g->base, &g->last);
 	if (!g->dir[!d->idx].open && evtimer_pending(g->ev_linger, NULL))
 		linger_arm(g);
-	/* An empty datagram is no bytes at all on a stream. */
-	if (n == 0 && !is_record(d->dtype)) {
+	/*
+	 * An empty datagram is no bytes at all on a stream, and would read
+	 * as the end on a seqpacket socket: only a datagram sink gets it.
+	 */
+	if (n == 0 && d->dtype != SOCK_DGRAM) {
 		want(d->ev_rd, d->spoll);
 		return;
 	}

@@ -52,3 +52,22 @@ expect_log stream "not a stream socket"
 
 stop "$RELAY"
 [ ! -e "$T/relay.sock" ] || fail "socket file left behind"
+
+# UDP in front of the seqpacket server: each datagram one record, an empty
+# datagram dropped (it would read as the end there), 65507 bytes whole.
+ferry_bg udp -d udp4-listen:0 "unix-connect:$T/echo.sock,type=seqpacket"
+UDP=$FPID
+ready udp
+timeout 30 "$PYTHON" - "$PORT" <<'PY' || fail "UDP to seqpacket"
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(10)
+s.connect(("127.0.0.1", int(sys.argv[1])))
+s.send(b"")
+s.send(b"abc")
+assert s.recv(100) == b"abc"
+m = bytes(range(256)) * 255 + b"x" * 227
+s.send(m)
+assert s.recv(70000) == m, "the 65507-byte datagram"
+PY
+stop "$UDP"
