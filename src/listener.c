@@ -241,8 +241,10 @@ listener_new(struct addr *a, struct event_base *base, int once,
 	} else
 		sock_local(b.fd, l->where);
 	if (dgram_socktype(b.fd) == SOCK_DGRAM) {
-		/* No listen(2): a datagram server hands out sessions.  Once,
-		 * the socket goes with the session; its file stays till exit. */
+		/*
+		 * No listen(2): a datagram server hands out sessions.  Once,
+		 * the socket goes with the session; its file stays till exit.
+		 */
 		l->dgs = dgserver_new(a, base, b.fd, once, cb, arg);
 		b.fd = -1;
 		if (l->dgs == NULL)

@@ -84,3 +84,16 @@ ferry_run nodir "unix-recvfrom:$T/no/such/dir.sock" STDOUT </dev/null
 [ "$RC" -eq 1 ] || fail "no such directory: exit $RC"
 expect_log nodir "bind .*: No such file or directory"
 ! ls "$T"/ferry.*.sock >/dev/null 2>&1 || fail "a temporary socket file left behind"
+
+# Every signal ferry handles removes a datagram server's socket file, while
+# it waits for a first sender and while it serves.
+for sig in INT TERM HUP; do
+	ferry_bg "sig$sig" "unix-recvfrom:$T/sig.sock" "unix-sendto:$T/echo.sock"
+	SIGP=$FPID
+	ready "sig$sig"
+	[ -S "$T/sig.sock" ] || fail "no socket file before SIG$sig"
+	stop "$SIGP" "$sig"
+	[ ! -e "$T/sig.sock" ] || fail "socket file left behind after SIG$sig"
+	case $sig in INT) want=130 ;; TERM) want=143 ;; HUP) want=129 ;; esac
+	[ "$REAPED" -eq "$want" ] || fail "SIG$sig: exit $REAPED, not $want"
+done
