@@ -85,8 +85,8 @@ ferry_run nodir "unix-recvfrom:$T/no/such/dir.sock" STDOUT </dev/null
 expect_log nodir "bind .*: No such file or directory"
 ! ls "$T"/ferry.*.sock >/dev/null 2>&1 || fail "a temporary socket file left behind"
 
-# Every signal ferry handles removes a datagram server's socket file, while
-# it waits for a first sender and while it serves.
+# Every signal ferry handles removes a datagram server's socket file (here
+# while it waits for a first sender; after serving, see above).
 for sig in INT TERM HUP; do
 	ferry_bg "sig$sig" "unix-recvfrom:$T/sig.sock" "unix-sendto:$T/echo.sock"
 	SIGP=$FPID

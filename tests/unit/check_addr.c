@@ -925,6 +925,18 @@ static const struct err_case {
 	{ "tcp6:h:1,pf=ip4", "pf=ip4 contradicts TCP6-CONNECT" },
 	{ "tcp4-l:1,pf=ip6", "pf=ip6 contradicts TCP4-LISTEN" },
 	{ "tcp4:h:1,protocol-family=6", "pf=ip6 contradicts TCP4-CONNECT" },
+	{ "udp6:h:1,pf=ip4", "pf=ip4 contradicts UDP6-CONNECT" },
+	{ "udp4-recvfrom:1,pf=6", "pf=ip6 contradicts UDP4-RECVFROM" },
+	{ "udp:h:99999", "bad port '99999' (a number from 0 to 65535 or a "
+	  "service name)" },
+	{ "udp-l:x.y", "bad port 'x.y' (a number from 0 to 65535 or a "
+	  "service name)" },
+	{ "udp-recv:1,fork", "option 'fork' does not apply to UDP-RECV" },
+	{ "unix-recv:/x,fork", "option 'fork' does not apply to UNIX-RECV" },
+	{ "unix-sendto:/x,mode=0600", "option 'mode' does not apply to "
+	  "UNIX-SENDTO" },
+	{ "udp:h:1,nodelay", "option 'nodelay' does not apply to UDP-CONNECT" },
+	{ "unix-recvfrom:", "empty path (expected UNIX-RECVFROM:<path>)" },
 	{ "open:/x,rdonly,wronly", "rdonly and wronly exclude each other" },
 	{ "gopen:/x,o-rdonly,o-wronly", "rdonly and wronly exclude each "
 	  "other" },
