@@ -27,12 +27,15 @@ struct bound;
 #define OG_FDPASS	0x0040	/* fdpass */
 #define OG_TLS		0x0080	/* tls cert key cafile verify ... */
 #define OG_UNIX		0x0100	/* type */
+#define OG_RECVFROM	0x4000	/* fork max-children on a datagram server */
+#define OG_UNIXBIND	0x8000	/* bind: a UNIX datagram sender's own path */
 
 /* Kind flags. */
 #define KIND_LISTEN	0x0001	/* passive: binds and accepts */
 #define KIND_REST	0x0002	/* the last parameter takes the rest, ':' too */
 #define KIND_SHARED	0x0004	/* an fd of this process (stdio, FD:n) */
 #define KIND_TLS	0x0008	/* the tls option is on by default */
+#define KIND_RECV	0x0100	/* datagrams from anyone, no replies */
 
 /* What the relay needs from an opened address. */
 #define ADDR_RD		0x1
@@ -185,5 +188,9 @@ extern const struct addr_ops addr_unix_connect_ops;
 extern const struct addr_ops addr_tcp_listen_ops;
 extern const struct addr_ops addr_tcp_connect_ops;
 extern const struct addr_ops addr_exec_ops;
+extern const struct addr_ops addr_udp_connect_ops;
+extern const struct addr_ops addr_udp_server_ops;
+extern const struct addr_ops addr_unix_sendto_ops;
+extern const struct addr_ops addr_unix_recv_ops;
 
 #endif

@@ -1,5 +1,6 @@
 /*
- * UNIX-LISTEN, UNIX-CONNECT and UNIX-CLIENT: stream sockets on a path.
+ * UNIX-LISTEN, UNIX-CONNECT and UNIX-CLIENT: stream sockets on a path (and
+ * UNIX-CLIENT on a datagram server talks datagrams, as UNIX-SENDTO).
  *
  * A listener never steals a live socket: an existing socket file is probed
  * with connect(2) and replaced only if nobody answers.  With mode=, user= or
@@ -222,10 +223,36 @@ static const struct connect_ops unix_connect = {
 	.hint = unix_hint,
 };
 
+/* Is path a datagram server?  As socat's UNIX-CLIENT, then talk to it so. */
+static int
+unix_is_dgram(const char *path)
+{
+	struct sockaddr_un	sun;
+	socklen_t		len;
+	char			*err = NULL;
+	int			fd, rc;
+
+	if (sock_unix_addr(path, &sun, &len, &err) == -1) {
+		x_free(err);
+		return (0);
+	}
+	if ((fd = sock_socket(AF_UNIX, SOCK_DGRAM, 1)) == -1)
+		return (0);
+	rc = connect(fd, (struct sockaddr *)&sun, len);
+	close(fd);
+	return (rc == 0);
+}
+
 static void
 unix_open(struct addr_open *op)
 {
-	connector_open(op, &unix_connect);
+	struct addr	*a = addr_open_addr(op);
+
+	if (a->kind->variant == 1 && a->o.socktype == 0 &&
+	    unix_is_dgram(a->params[0]))
+		addr_unix_sendto_ops.open(op);
+	else
+		connector_open(op, &unix_connect);
 }
 
 const struct addr_ops addr_unix_connect_ops = {

@@ -9,6 +9,8 @@
 
 #include "addr.h"
 #include "bridge.h"
+#include "dgram.h"
+#include "dgserver.h"
 #include "endpoint.h"
 #include "fdpass/fdpass.h"
 #include "listener.h"
@@ -43,6 +45,7 @@ struct session {
 	struct addr_open	*op;
 	int			 opening;	/* side being opened */
 	struct relay		*relay;
+	struct dgram		*dgram;		/* records: instead of relay */
 	struct session		*next;
 	struct session		**prevp;
 };
@@ -112,6 +115,7 @@ session_relay_done(enum relay_end why, void *arg)
 	struct bridge	*b = s->b;
 
 	s->relay = NULL;
+	s->dgram = NULL;
 	if (b->server == -1 && b->signo == 0)
 		b->status = (why == RELAY_FAILED) ? 1 : 0;
 	session_free(s);
@@ -149,8 +153,12 @@ session_open_next(struct session *s)
 			return;
 		}
 	}
-	s->relay = relay_new(b->base, s->ep[0], s->ep[1], &b->conf->relay,
-	    session_relay_done, s);
+	if (dgram_wanted(s->ep[0], s->ep[1]))
+		s->dgram = dgram_new(b->base, s->ep[0], s->ep[1],
+		    &b->conf->relay, session_relay_done, s);
+	else
+		s->relay = relay_new(b->base, s->ep[0], s->ep[1],
+		    &b->conf->relay, session_relay_done, s);
 	s->ep[0] = s->ep[1] = NULL;
 }
 
@@ -203,6 +211,8 @@ bridge_signal(evutil_socket_t sig, short what, void *arg)
 		next = s->next;
 		if (s->relay != NULL)
 			relay_stop(s->relay, b->conf->stop_timeout);
+		else if (s->dgram != NULL)
+			dgram_stop(s->dgram, b->conf->stop_timeout);
 		else
 			session_free(s);
 	}
@@ -266,10 +276,9 @@ bridge_run(struct event_base *base, struct addr *left, struct addr *right,
 		if (a->wr != NULL && a->wr->o.tls &&
 		    tls_setup(a->wr, addr_listens(a->wr)) == -1)
 			return (1);
-		if (a->o.socktype != 0) {
-			log_err("%s: type=seqpacket works with fdpass only in "
-			    "this version: the plain relay does not keep "
-			    "records whole yet", a->text);
+		if (a->o.socktype != 0 && a->o.tls) {
+			log_err("%s: TLS runs over stream sockets only, not "
+			    "over records", a->text);
 			return (1);
 		}
 	}
@@ -280,6 +289,7 @@ bridge_run(struct event_base *base, struct addr *left, struct addr *right,
 	b.addr[0] = left;
 	b.addr[1] = right;
 	b.server = -1;
+	dgserver_set_idle(conf->relay.idle);
 	for (i = 0; i < 2; i++) {
 		if (!b.addr[i]->o.fork)
 			continue;

@@ -15,6 +15,8 @@
 #include <event2/listener.h>
 
 #include "addr.h"
+#include "dgram.h"
+#include "dgserver.h"
 #include "endpoint.h"
 #include "listener.h"
 #include "log.h"
@@ -37,6 +39,7 @@ struct listener {
 	char			 where[SOCK_NTOP_MAX];
 	struct sockfile		*file;
 	struct pending		*pending;	/* TLS handshakes */
+	struct dgserver		*dgs;		/* a datagram socket's */
 };
 
 /* An accepted connection whose TLS handshake is under way. */
@@ -245,6 +248,21 @@ listener_new(struct addr *a, struct event_base *base, int once,
 		x_free(b.path);
 	} else
 		sock_local(b.fd, l->where);
+	if (dgram_socktype(b.fd) == SOCK_DGRAM) {
+		/*
+		 * No listen(2): a datagram server hands out sessions.  Once,
+		 * the socket goes with the session; its file stays till exit.
+		 */
+		l->dgs = dgserver_new(a, base, b.fd, once, cb, arg);
+		b.fd = -1;
+		if (l->dgs == NULL)
+			goto fail;
+		if (once)
+			l->file = NULL;
+		log_info("%s: receiving on %s", a->text, l->where);
+		ready_note(l->where);
+		return (l);
+	}
 	/* Default: the system's maximum, not socat's 5. */
 	backlog = a->o.backlog > 0 ? a->o.backlog : INT_MAX;
 	if (once)
@@ -280,7 +298,9 @@ void
 listener_enable(struct listener *l, int on)
 {
 	l->enabled = on;
-	if (on)
+	if (l->dgs != NULL)
+		dgserver_enable(l->dgs, on);
+	else if (on)
 		evconnlistener_enable(l->evl);
 	else
 		evconnlistener_disable(l->evl);
@@ -304,6 +324,7 @@ listener_free(struct listener *l)
 		tls_cancel(p->hs);
 		x_free(p);
 	}
+	dgserver_free(l->dgs);
 	if (l->backoff != NULL)
 		event_free(l->backoff);
 	if (l->evl != NULL)

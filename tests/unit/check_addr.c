@@ -192,6 +192,8 @@ fill(char *buf, size_t size, const char *prefix, char c, size_t n,
 #define G_CONN		0x10	/* retry interval forever connect-timeout */
 #define G_FILE		0x20	/* append trunc creat excl rdonly wronly */
 #define G_PERM		(G_UNIXL | G_FILE) /* unlink-close mode user group */
+#define G_RECVFROM	0x4000	/* fork max-children on a datagram server */
+#define G_UNIXBIND	0x8000	/* bind on UNIX-SENDTO */
 #ifdef OG_FDPASS
 #define G_FDPASS	0x40	/* fdpass */
 #else
@@ -257,6 +259,42 @@ static const struct kind_case {
 	  "port", "OPENSSL-L, SSL-L",
 	  G_LISTEN | G_IP | G_TCP | G_FDPASS | G_TLS, 1, 0 },
 #endif
+	{ "UDP-CONNECT", ":localhost:53", 2, "localhost", "53",
+	  "UDP-CONNECT:<host>:<port>", "host", "UDP", G_IP, 0, 0 },
+	{ "UDP4-CONNECT", ":127.0.0.1:53", 2, "127.0.0.1", "53",
+	  "UDP4-CONNECT:<host>:<port>", "host", "UDP4", G_IP, 0, 0 },
+	{ "UDP6-CONNECT", ":[::1]:53", 2, "[::1]", "53",
+	  "UDP6-CONNECT:<host>:<port>", "host", "UDP6", G_IP, 0, 0 },
+	{ "UDP-SENDTO", ":localhost:53", 2, "localhost", "53",
+	  "UDP-SENDTO:<host>:<port>", "host", "", G_IP, 0, 0 },
+	{ "UDP4-SENDTO", ":127.0.0.1:domain", 2, "127.0.0.1", "domain",
+	  "UDP4-SENDTO:<host>:<port>", "host", "", G_IP, 0, 0 },
+	{ "UDP6-SENDTO", ":[::1]:53", 2, "[::1]", "53",
+	  "UDP6-SENDTO:<host>:<port>", "host", "", G_IP, 0, 0 },
+	{ "UDP-LISTEN", ":5353", 1, "5353", NULL, "UDP-LISTEN:<port>", "port",
+	  "UDP-L", G_IP | G_RECVFROM, 1, 0 },
+	{ "UDP4-LISTEN", ":5353", 1, "5353", NULL, "UDP4-LISTEN:<port>", "port",
+	  "UDP4-L", G_IP | G_RECVFROM, 1, 0 },
+	{ "UDP6-LISTEN", ":5353", 1, "5353", NULL, "UDP6-LISTEN:<port>", "port",
+	  "UDP6-L", G_IP | G_RECVFROM, 1, 0 },
+	{ "UDP-RECVFROM", ":5353", 1, "5353", NULL, "UDP-RECVFROM:<port>",
+	  "port", "", G_IP | G_RECVFROM, 1, 0 },
+	{ "UDP4-RECVFROM", ":5353", 1, "5353", NULL, "UDP4-RECVFROM:<port>",
+	  "port", "", G_IP | G_RECVFROM, 1, 0 },
+	{ "UDP6-RECVFROM", ":5353", 1, "5353", NULL, "UDP6-RECVFROM:<port>",
+	  "port", "", G_IP | G_RECVFROM, 1, 0 },
+	{ "UDP-RECV", ":5353", 1, "5353", NULL, "UDP-RECV:<port>", "port", "",
+	  G_IP, 1, 0 },
+	{ "UDP4-RECV", ":5353", 1, "5353", NULL, "UDP4-RECV:<port>", "port", "",
+	  G_IP, 1, 0 },
+	{ "UDP6-RECV", ":5353", 1, "5353", NULL, "UDP6-RECV:<port>", "port", "",
+	  G_IP, 1, 0 },
+	{ "UNIX-SENDTO", ":/tmp/ferry.sock", 1, "/tmp/ferry.sock", NULL,
+	  "UNIX-SENDTO:<path>", "path", "", G_UNIXBIND, 0, 1 },
+	{ "UNIX-RECVFROM", ":/tmp/ferry.sock", 1, "/tmp/ferry.sock", NULL,
+	  "UNIX-RECVFROM:<path>", "path", "", G_UNIXL | G_RECVFROM, 1, 1 },
+	{ "UNIX-RECV", ":/tmp/ferry.sock", 1, "/tmp/ferry.sock", NULL,
+	  "UNIX-RECV:<path>", "path", "", G_UNIXL, 1, 1 },
 	{ "EXEC", ":cat -u", 1, "cat -u", NULL, "EXEC:<command>", "command", "",
 	  G_FDPASS | G_TLS, 0, 1 },
 	{ "SYSTEM", ":cat | wc -l", 1, "cat | wc -l", NULL, "SYSTEM:<command>",
@@ -291,6 +329,12 @@ static const struct alias_case {
 	{ "TCP-L", "TCP-LISTEN" },
 	{ "TCP4-L", "TCP4-LISTEN" },
 	{ "TCP6-L", "TCP6-LISTEN" },
+	{ "UDP", "UDP-CONNECT" },
+	{ "UDP4", "UDP4-CONNECT" },
+	{ "UDP6", "UDP6-CONNECT" },
+	{ "UDP-L", "UDP-LISTEN" },
+	{ "UDP4-L", "UDP4-LISTEN" },
+	{ "UDP6-L", "UDP6-LISTEN" },
 	{ "UNIX", "UNIX-CLIENT" },
 	{ "UNIX-L", "UNIX-LISTEN" },
 	{ "LOCAL", "UNIX-CLIENT" },
@@ -317,12 +361,12 @@ static const struct opt_case {
 	const char	*want_s;
 } opt_cases[] = {
 #define OFF(f)	offsetof(struct addr_opts, f)
-	{ "fork", NULL, G_LISTEN, NULL, F_INT, OFF(fork), 1, 0, NULL },
+	{ "fork", NULL, G_LISTEN | G_RECVFROM, NULL, F_INT, OFF(fork), 1, 0, NULL },
 	{ "backlog", NULL, G_LISTEN, "16", F_INT, OFF(backlog), 16, 0, NULL },
-	{ "max-children", "max-conns", G_LISTEN, "8", F_INT,
+	{ "max-children", "max-conns", G_LISTEN | G_RECVFROM, "8", F_INT,
 	  OFF(max_children), 8, 0, NULL },
 	{ "reuseaddr", NULL, G_IP, NULL, F_INT, OFF(reuseaddr), 1, 0, NULL },
-	{ "bind", NULL, G_IP, "127.0.0.1:5000", F_STR, OFF(bind), 0, 0,
+	{ "bind", NULL, G_IP | G_UNIXBIND, "127.0.0.1:5000", F_STR, OFF(bind), 0, 0,
 	  "127.0.0.1:5000" },
 	/* pf=ip6 on the TCP6 kinds, see opt_text() */
 	{ "pf", "protocol-family", G_IP, "ip4", F_INT, OFF(pf), 4, 0, NULL },
@@ -446,7 +490,8 @@ opt_text(const struct opt_case *c, const struct kind_case *k, int alias,
 	const char	*name = alias ? c->alias : c->name;
 	const char	*value = c->value;
 
-	if (strcmp(c->name, "pf") == 0 && strncmp(k->name, "TCP6", 4) == 0)
+	if (strcmp(c->name, "pf") == 0 && (strncmp(k->name, "TCP6", 4) == 0 ||
+	    strncmp(k->name, "UDP6", 4) == 0))
 		value = "ip6";
 	if (value == NULL)
 		snprintf(buf, size, "%s", name);
@@ -880,6 +925,18 @@ static const struct err_case {
 	{ "tcp6:h:1,pf=ip4", "pf=ip4 contradicts TCP6-CONNECT" },
 	{ "tcp4-l:1,pf=ip6", "pf=ip6 contradicts TCP4-LISTEN" },
 	{ "tcp4:h:1,protocol-family=6", "pf=ip6 contradicts TCP4-CONNECT" },
+	{ "udp6:h:1,pf=ip4", "pf=ip4 contradicts UDP6-CONNECT" },
+	{ "udp4-recvfrom:1,pf=6", "pf=ip6 contradicts UDP4-RECVFROM" },
+	{ "udp:h:99999", "bad port '99999' (a number from 0 to 65535 or a "
+	  "service name)" },
+	{ "udp-l:x.y", "bad port 'x.y' (a number from 0 to 65535 or a "
+	  "service name)" },
+	{ "udp-recv:1,fork", "option 'fork' does not apply to UDP-RECV" },
+	{ "unix-recv:/x,fork", "option 'fork' does not apply to UNIX-RECV" },
+	{ "unix-sendto:/x,mode=0600", "option 'mode' does not apply to "
+	  "UNIX-SENDTO" },
+	{ "udp:h:1,nodelay", "option 'nodelay' does not apply to UDP-CONNECT" },
+	{ "unix-recvfrom:", "empty path (expected UNIX-RECVFROM:<path>)" },
 	{ "open:/x,rdonly,wronly", "rdonly and wronly exclude each other" },
 	{ "gopen:/x,o-rdonly,o-wronly", "rdonly and wronly exclude each "
 	  "other" },
@@ -984,7 +1041,8 @@ check_matrix(const struct kind_case *k)
 			ck_assert_str_eq(a->kind->name, k->name);
 			if (strcmp(c->name, "pf") == 0)
 				ck_assert_int_eq(a->o.pf,
-				    strncmp(k->name, "TCP6", 4) == 0 ? 6 : 4);
+				    (strncmp(k->name, "TCP6", 4) == 0 ||
+				    strncmp(k->name, "UDP6", 4) == 0) ? 6 : 4);
 			else
 				check_opt_field(a, c, text);
 		}
@@ -1669,7 +1727,7 @@ START_TEST(test_help_options)
 	const struct addr_kind	*k;
 	const struct opt_case	*c;
 	const char		*p;
-	char			 start[64], want[256], next[256];
+	char			 start[64], want[1024], next[1024];
 	size_t			 i, len;
 	int			 j, lines = 0;
 

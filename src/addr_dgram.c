@@ -1,0 +1,389 @@
+/*
+ * Datagram kinds: UDP-CONNECT, UDP-SENDTO (and their UDP4/UDP6 forms),
+ * UNIX-SENDTO; and the bound side, UDP-LISTEN, UDP-RECVFROM, UDP-RECV,
+ * UNIX-RECVFROM and UNIX-RECV, whose sockets listener.c hands to a
+ * dgserver instead of listen(2).
+ *
+ * The sending kinds connect(2) their socket, so replies come only from the
+ * address sent to, as socat's UDP-SENDTO takes them (it filters by hand).  UNIX-SENDTO needs
+ * an address of its own for replies: with bind=PATH that one (removed when
+ * the address closes), otherwise an autobound abstract name on Linux, or a
+ * temporary socket file in $TMPDIR (or /tmp) elsewhere, removed when the
+ * address closes.
+ */
+#include "config.h"
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <netinet/in.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <netdb.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "endpoint.h"
+#include "log.h"
+#include "sock.h"
+#include "xmalloc.h"
+
+static int
+udp_family(const struct addr *a)
+{
+	int	v = a->kind->variant != 0 ? a->kind->variant : a->o.pf;
+
+	return (v == 4 ? AF_INET : v == 6 ? AF_INET6 : AF_UNSPEC);
+}
+
+static int
+udp_check(struct addr *a, char **errp)
+{
+	const char	*port = a->params[a->nparams - 1];
+	const char	*host = a->params[0];
+	const char	*p;
+	char		*end;
+	long		 n;
+	int		 ok = 1;
+
+	if (isdigit((unsigned char)*port)) {
+		n = strtol(port, &end, 10);
+		ok = *end == '\0' && n >= 0 && n <= 65535;
+	} else {
+		for (p = port; *p != '\0' && ok; p++)
+			ok = isalnum((unsigned char)*p) || *p == '-' ||
+			    *p == '_';
+		ok = ok && isalpha((unsigned char)*port);
+	}
+	if (!ok) {
+		*errp = xasprintf("bad port '%.32s' (a number from 0 to 65535 "
+		    "or a service name)", port);
+		return (-1);
+	}
+	if (a->nparams == 2 && (strcmp(host, "[]") == 0 || (host[0] == '[' &&
+	    host[strlen(host) - 1] != ']'))) {
+		*errp = xasprintf("bad host '%.64s' (an IPv6 address goes in "
+		    "brackets: [::1])", host);
+		return (-1);
+	}
+	if (a->kind->variant != 0 && a->o.pf != 0 &&
+	    a->kind->variant != a->o.pf) {
+		*errp = xasprintf("pf=ip%d contradicts %s", a->o.pf,
+		    a->kind->name);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+udp_lookup(const char *host, const char *port, int family, int passive,
+    struct addrinfo **res, char **errp)
+{
+	struct addrinfo	hints;
+	char		buf[256];
+	size_t		len;
+	int		rc;
+
+	memset(&hints, 0, sizeof hints);
+	hints.ai_family = family;
+	hints.ai_socktype = SOCK_DGRAM;
+	hints.ai_flags = passive ? AI_PASSIVE : 0;
+	if (host != NULL && (len = strlen(host)) >= 2 && host[0] == '[') {
+		snprintf(buf, sizeof buf, "%.*s", (int)(len - 2), host + 1);
+		host = buf;
+	}
+	if ((rc = getaddrinfo(host, port, &hints, res)) != 0) {
+		*errp = xasprintf("cannot resolve '%s%s%s': %s",
+		    host ? host : "", host ? ":" : "", port,
+		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
+		return (-1);
+	}
+	return (0);
+}
+
+/* bind=host, host:port or [v6]:port: the local end of a UDP socket. */
+static int
+udp_bind_local(struct addr *a, int fd, int family, char **errp)
+{
+	struct addrinfo	*res;
+	char		*host, *port = NULL, *colon;
+	int		 on = 1, rc = -1;
+
+	if (a->o.bind == NULL)
+		return (0);
+	host = xstrdup(a->o.bind);
+	if (host[0] == '[') {
+		if ((colon = strstr(host, "]:")) != NULL) {
+			colon[1] = '\0';
+			port = colon + 2;
+		}
+	} else if ((colon = strchr(host, ':')) != NULL &&
+	    strchr(colon + 1, ':') == NULL) {
+		*colon = '\0';
+		port = colon + 1;
+	}
+	if (udp_lookup(host[0] != '\0' ? host : NULL, port ? port : "0",
+	    family, 1, &res, errp) == -1)
+		goto out;
+	if (a->o.reuseaddr == 1)
+		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
+	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1)
+		*errp = xasprintf("bind %s: %s", a->o.bind, strerror(errno));
+	else
+		rc = 0;
+	freeaddrinfo(res);
+out:
+	x_free(host);
+	return (rc);
+}
+
+static void
+udp_open(struct addr_open *op)
+{
+	struct addr	*a = addr_open_addr(op);
+	struct addrinfo	*res, *ai;
+	char		*err = NULL, where[SOCK_NTOP_MAX];
+	int		 fd = -1, saved = 0;
+
+	if (udp_lookup(a->params[0], a->params[1], udp_family(a), 0, &res,
+	    &err) == -1) {
+		addr_open_fail(op, "%s", err);
+		x_free(err);
+		return;
+	}
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		sock_ntop(ai->ai_addr, ai->ai_addrlen, where);
+		if ((fd = sock_socket(ai->ai_family, SOCK_DGRAM, 1)) == -1) {
+			saved = errno;
+			continue;
+		}
+		if (udp_bind_local(a, fd, ai->ai_family, &err) == -1) {
+			close(fd);
+			freeaddrinfo(res);
+			addr_open_fail(op, "%s", err);
+			x_free(err);
+			return;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
+			break;
+		saved = errno;
+		close(fd);
+		fd = -1;
+	}
+	freeaddrinfo(res);
+	if (fd == -1) {
+		addr_open_fail(op, "connect to %s: %s", where,
+		    strerror(saved));
+		return;
+	}
+	log_debug("%s: sending to %s", a->text, where);
+	addr_open_done(op, endpoint_new(a->text, fd, fd));
+}
+
+static int
+udp_bind(struct addr *a, struct bound *b)
+{
+	struct addrinfo	*res = NULL, *ai = NULL;
+	char		*err = NULL;
+	int		 fd = -1, on = 1, off = 0, family;
+
+	family = udp_family(a);
+	if (a->o.bind == NULL && family == AF_UNSPEC)
+		family = AF_INET6;	/* dual stack, IPv4 if that fails */
+	for (;;) {
+		if (udp_lookup(a->o.bind, a->params[0], family, 1, &res,
+		    &err) == -1)
+			goto fail;
+		for (ai = res; ai != NULL; ai = ai->ai_next)
+			if ((fd = sock_socket(ai->ai_family, SOCK_DGRAM,
+			    1)) != -1)
+				break;
+		if (fd != -1 || family != AF_INET6 || udp_family(a) != 0 ||
+		    a->o.bind != NULL)
+			break;
+		freeaddrinfo(res);
+		res = NULL;
+		family = AF_INET;
+	}
+	if (fd == -1) {
+		log_err("%s: socket: %s", a->text, strerror(errno));
+		goto fail;
+	}
+	if (a->o.reuseaddr != 0 && setsockopt(fd, SOL_SOCKET, SO_REUSEADDR,
+	    &on, sizeof on) == -1) {
+		log_err("%s: setsockopt SO_REUSEADDR: %s", a->text,
+		    strerror(errno));
+		goto fail;
+	}
+	if (ai->ai_family == AF_INET6 && setsockopt(fd, IPPROTO_IPV6,
+	    IPV6_V6ONLY, a->kind->variant == 6 ? &on : &off, sizeof on) == -1)
+		log_debug("%s: IPV6_V6ONLY: %s", a->text, strerror(errno));
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1) {
+		log_err("%s: bind: %s", a->text, strerror(errno));
+		goto fail;
+	}
+	freeaddrinfo(res);
+	b->fd = fd;
+	return (0);
+
+fail:
+	if (err != NULL) {
+		log_err("%s: %s", a->text, err);
+		x_free(err);
+	}
+	if (res != NULL)
+		freeaddrinfo(res);
+	if (fd != -1)
+		close(fd);
+	return (-1);
+}
+
+const struct addr_ops addr_udp_connect_ops = {
+	.check = udp_check,
+	.open = udp_open,
+};
+
+const struct addr_ops addr_udp_server_ops = {
+	.check = udp_check,
+	.bind = udp_bind,
+};
+
+/* ---- UNIX datagram sockets ---------------------------------------------- */
+
+static int
+unixdg_check(struct addr *a, char **errp)
+{
+	struct sockaddr_un	sun;
+	socklen_t		len;
+
+	a->o.socktype = SOCK_DGRAM;
+	if (sock_unix_addr(a->params[0], &sun, &len, errp) == -1)
+		return (-1);
+	if (a->o.bind != NULL && sock_unix_addr(a->o.bind, &sun, &len,
+	    errp) == -1)
+		return (-1);
+	return (0);
+}
+
+/*
+ * Give fd an address of its own, for replies: the bind= path, an abstract
+ * autobound name (Linux), or a temporary file.  *pathp gets the file to
+ * remove at close (allocated), or NULL.  Returns 0, or -1 with *errp.
+ */
+static int
+unixdg_bind_local(struct addr *a, int fd, char **pathp, char **errp)
+{
+	struct sockaddr_un	sun;
+	socklen_t		len;
+	static unsigned		n;
+	const char		*tmpdir;
+	char			*path;
+
+	*pathp = NULL;
+	if (a->o.bind == NULL) {
+#ifdef HAVE_ABSTRACT_SOCKETS
+		memset(&sun, 0, sizeof sun);
+		sun.sun_family = AF_UNIX;
+		if (bind(fd, (struct sockaddr *)&sun,
+		    offsetof(struct sockaddr_un, sun_path)) == 0)
+			return (0);
+		*errp = xasprintf("bind an abstract name: %s",
+		    strerror(errno));
+		return (-1);
+#endif
+	}
+	if (a->o.bind != NULL)
+		path = xstrdup(a->o.bind);
+	else {
+		if ((tmpdir = getenv("TMPDIR")) == NULL || *tmpdir == '\0')
+			tmpdir = "/tmp";
+		path = xasprintf("%s/ferry.%ld.%u.sock", tmpdir,
+		    (long)getpid(), n++);
+		(void)unlink(path);
+	}
+	if (sock_unix_addr(path, &sun, &len, errp) == -1) {
+		x_free(path);
+		return (-1);
+	}
+	if (bind(fd, (struct sockaddr *)&sun, len) == -1) {
+		*errp = xasprintf("bind %s: %s", path, strerror(errno));
+		x_free(path);
+		return (-1);
+	}
+	*pathp = path;
+	return (0);
+}
+
+static void
+unixdg_open(struct addr_open *op)
+{
+	struct addr		*a = addr_open_addr(op);
+	struct sockaddr_un	 sun;
+	struct endpoint		*ep;
+	socklen_t		 len;
+	char			*err = NULL, *local = NULL;
+	const char		*hint = "";
+	int			 fd;
+
+	if (sock_unix_addr(a->params[0], &sun, &len, &err) == -1)
+		goto fail;
+	if ((fd = sock_socket(AF_UNIX, SOCK_DGRAM, 1)) == -1) {
+		err = xasprintf("socket: %s", strerror(errno));
+		goto fail;
+	}
+	if (unixdg_bind_local(a, fd, &local, &err) == -1) {
+		close(fd);
+		goto fail;
+	}
+	if (connect(fd, (struct sockaddr *)&sun, len) == -1) {
+		switch (errno) {
+		case ENOENT:
+			hint = " (no socket there)";
+			break;
+		case ECONNREFUSED:
+			hint = " (nothing is bound there)";
+			break;
+		case EPROTOTYPE:
+			hint = " (not a datagram socket: UNIX-CONNECT?)";
+			break;
+		}
+		err = xasprintf("connect to %s: %s%s", a->params[0],
+		    strerror(errno), hint);
+		close(fd);
+		if (local != NULL)
+			(void)unlink(local);
+		x_free(local);
+		goto fail;
+	}
+	ep = endpoint_new(a->text, fd, fd);
+	if (local != NULL)
+		endpoint_set_unlink(ep, local);
+	x_free(local);
+	addr_open_done(op, ep);
+	return;
+
+fail:
+	addr_open_fail(op, "%s", err);
+	x_free(err);
+}
+
+const struct addr_ops addr_unix_sendto_ops = {
+	.check = unixdg_check,
+	.open = unixdg_open,
+};
+
+static int
+unixdg_bind(struct addr *a, struct bound *b)
+{
+	return (addr_unix_listen_ops.bind(a, b));
+}
+
+const struct addr_ops addr_unix_recv_ops = {
+	.check = unixdg_check,
+	.bind = unixdg_bind,
+};
