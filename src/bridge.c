@@ -243,8 +243,11 @@ bridge_stats(evutil_socket_t fd, short what, void *arg)
 	else
 		log_note("stats: %d open", b->nsessions);
 	for (s = b->sessions; s != NULL; s = s->next) {
-		if (s->relay != NULL) {
-			relay_describe(s->relay, line, sizeof line);
+		if (s->relay != NULL || s->dgram != NULL) {
+			if (s->relay != NULL)
+				relay_describe(s->relay, line, sizeof line);
+			else
+				dgram_describe(s->dgram, line, sizeof line);
 			log_note("stats: %s", line);
 		} else
 			log_note("stats: %s: opening %s",

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -334,6 +335,22 @@ end_words(enum relay_end why)
 		return ("failed");
 	}
 	return ("?");
+}
+
+void
+dgram_describe(const struct dgram *g, char *buf, size_t size)
+{
+	struct timeval	now, took;
+
+	evutil_gettimeofday(&now, NULL);
+	evutil_timersub(&now, &g->start, &took);
+	snprintf(buf, size, "%s <-> %s: %ld.%03lds, %llu records (%llu bytes) "
+	    ">, %llu records (%llu bytes) <", endpoint_name(g->ep[0]),
+	    endpoint_name(g->ep[1]), (long)took.tv_sec,
+	    (long)took.tv_usec / 1000, (unsigned long long)g->dir[0].records,
+	    (unsigned long long)g->dir[0].bytes,
+	    (unsigned long long)g->dir[1].records,
+	    (unsigned long long)g->dir[1].bytes);
 }
 
 static void

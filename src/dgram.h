@@ -44,6 +44,8 @@ struct dgram	*dgram_new(struct event_base *, struct endpoint *left,
  * timeout seconds.
  */
 void		 dgram_stop(struct dgram *, double timeout);
+/* For --stats: ends, age, records and bytes each way, into buf. */
+void		 dgram_describe(const struct dgram *, char *buf, size_t size);
 /* SO_TYPE of fd if it is a socket, 0 otherwise. */
 int		 dgram_socktype(int fd);
 
