@@ -29,6 +29,7 @@
 
 #include <event2/event.h>
 
+#include "acl.h"
 #include "addr.h"
 #include "endpoint.h"
 #include "listener.h"
@@ -50,7 +51,8 @@ static const struct addr_kind kinds[] = {
 	{ "FD", &addr_fd_ops, { "fd", NULL }, 1, OG_FDPASS, KIND_SHARED,
 	  0, "an inherited file descriptor (also a bare number)" },
 	{ "UNIX-LISTEN", &addr_unix_listen_ops, { "path", NULL }, 1,
-	  OG_LISTEN | OG_UNIXLISTEN | OG_FDPASS | OG_TLS | OG_UNIX, KIND_LISTEN | KIND_REST, 0,
+	  OG_LISTEN | OG_UNIXLISTEN | OG_FDPASS | OG_TLS | OG_UNIX |
+	  OG_PEERCRED, KIND_LISTEN | KIND_REST, 0,
 	  "listen on a UNIX stream socket" },
 	{ "UNIX-CONNECT", &addr_unix_connect_ops, { "path", NULL }, 1,
 	  OG_CONNECT | OG_FDPASS | OG_TLS | OG_UNIX, KIND_REST, 0,
@@ -59,12 +61,14 @@ static const struct addr_kind kinds[] = {
 	  OG_CONNECT | OG_FDPASS | OG_TLS | OG_UNIX, KIND_REST, 1,
 	  "connect to a UNIX socket (also UNIX)" },
 	{ "TCP-LISTEN", &addr_tcp_listen_ops, { "port", NULL }, 1,
-	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS | OG_TLS, KIND_LISTEN, 0,
-	  "listen on TCP, IPv6 and IPv4" },
+	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS | OG_TLS | OG_RANGE,
+	  KIND_LISTEN, 0, "listen on TCP, IPv6 and IPv4" },
 	{ "TCP4-LISTEN", &addr_tcp_listen_ops, { "port", NULL }, 1,
-	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS | OG_TLS, KIND_LISTEN, 4, "listen on TCP, IPv4" },
+	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS | OG_TLS | OG_RANGE,
+	  KIND_LISTEN, 4, "listen on TCP, IPv4" },
 	{ "TCP6-LISTEN", &addr_tcp_listen_ops, { "port", NULL }, 1,
-	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS | OG_TLS, KIND_LISTEN, 6, "listen on TCP, IPv6" },
+	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS | OG_TLS | OG_RANGE,
+	  KIND_LISTEN, 6, "listen on TCP, IPv6" },
 	{ "TCP-CONNECT", &addr_tcp_connect_ops, { "host", "port", NULL }, 2,
 	  OG_IP | OG_TCP | OG_CONNECT | OG_FDPASS | OG_TLS, 0, 0,
 	  "connect over TCP, every resolved address in turn (also TCP)" },
@@ -76,7 +80,7 @@ static const struct addr_kind kinds[] = {
 	  OG_IP | OG_TCP | OG_CONNECT | OG_FDPASS | OG_TLS, KIND_TLS, 0,
 	  "TLS client over TCP (verifies the server by default)" },
 	{ "OPENSSL-LISTEN", &addr_tcp_listen_ops, { "port", NULL }, 1,
-	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS | OG_TLS,
+	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS | OG_TLS | OG_RANGE,
 	  KIND_LISTEN | KIND_TLS, 0, "TLS server on TCP (needs cert= or "
 	  "psk-file=)" },
 	{ "UDP-CONNECT", &addr_udp_connect_ops, { "host", "port", NULL }, 2,
@@ -188,6 +192,12 @@ static const struct opt {
 	  "serve every connection, each on its own (no fork(2))" },
 	{ "fdpass", NULL, OT_BOOL, O(fdpass), OG_FDPASS,
 	  "carry fds passed with SCM_RIGHTS across a hop (see ferry(1))" },
+	{ "range", NULL, OT_STRING, O(range), OG_RANGE,
+	  "allow only clients from these ADDR[/BITS] (space separated)" },
+	{ "allow-uid", NULL, OT_STRING, O(allow_uid), OG_PEERCRED,
+	  "allow only peers running as these users (names or uids)" },
+	{ "allow-gid", NULL, OT_STRING, O(allow_gid), OG_PEERCRED,
+	  "allow only peers whose primary group is one of these" },
 	{ "backlog", NULL, OT_UINT, O(backlog), OG_LISTEN,
 	  "listen(2) backlog (default: the system maximum)" },
 	{ "max-children", "max-conns", OT_UINT, O(max_children),
@@ -958,6 +968,10 @@ parse_one(const char *text, char **errp)
 	}
 	if (k->ops->check != NULL && k->ops->check(a, &msg) == -1)
 		goto fail;
+	if ((a->o.range != NULL || a->o.allow_uid != NULL ||
+	    a->o.allow_gid != NULL) && (a->o.acl = acl_new(a->o.range,
+	    a->o.allow_uid, a->o.allow_gid, &msg)) == NULL)
+		goto fail;
 
 	for (i = 0; i < (size_t)optc; i++)
 		x_free(optv[i]);
@@ -1035,6 +1049,10 @@ addr_free(struct addr *a)
 	for (i = 0; i < a->nparams; i++)
 		x_free(a->params[i]);
 	x_free(a->o.bind);
+	x_free(a->o.range);
+	x_free(a->o.allow_uid);
+	x_free(a->o.allow_gid);
+	acl_free(a->o.acl);
 	x_free(a->o.cert);
 	x_free(a->o.key);
 	x_free(a->o.cafile);

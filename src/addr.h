@@ -14,6 +14,7 @@ struct event_base;
 struct endpoint;
 struct addr_open;
 struct bound;
+struct acl;
 
 #define ADDR_MAXPARAMS	3
 
@@ -29,6 +30,8 @@ struct bound;
 #define OG_UNIX		0x0100	/* type */
 #define OG_RECVFROM	0x4000	/* fork max-children on a datagram server */
 #define OG_UNIXBIND	0x8000	/* bind: a UNIX datagram sender's own path */
+#define OG_RANGE	0x10000	/* range: on IP listeners */
+#define OG_PEERCRED	0x20000	/* allow-uid allow-gid: on UNIX listeners */
 
 /* Kind flags. */
 #define KIND_LISTEN	0x0001	/* passive: binds and accepts */
@@ -44,6 +47,10 @@ struct bound;
 
 struct addr_opts {
 	int		 fork;
+	char		*range;
+	char		*allow_uid;
+	char		*allow_gid;
+	struct acl	*acl;		/* the three above, compiled */
 	int		 fdpass;
 	int		 socktype;	/* 0: stream; SOCK_SEQPACKET */
 	int		 backlog;

@@ -14,6 +14,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "acl.h"
 #include "addr.h"
 #include "dgram.h"
 #include "dgserver.h"
@@ -150,6 +151,28 @@ listener_cleanup_files(void)
 		sockfile_remove(sockfiles);
 }
 
+/* A peer the acl refused: closed, said once a second (a flood is not
+ * a flood of lines), every time at -d. */
+static void
+listener_refused(struct listener *l, int fd, struct sockaddr *sa, int salen,
+    const char *why)
+{
+	static time_t	 last;
+	time_t		 now = time(NULL);
+	char		 peer[SOCK_NTOP_MAX];
+
+	if (sa->sa_family == AF_UNIX)
+		snprintf(peer, sizeof peer, "a peer");
+	else
+		sock_ntop(sa, (socklen_t)salen, peer);
+	if (now != last)
+		log_warn("%s: refused %s: %s", l->addr->text, peer, why);
+	else
+		log_info("%s: refused %s: %s", l->addr->text, peer, why);
+	last = now;
+	evutil_closesocket(fd);
+}
+
 static void
 listener_accept(struct evconnlistener *evl, evutil_socket_t fd,
     struct sockaddr *sa, int salen, void *arg)
@@ -158,6 +181,12 @@ listener_accept(struct evconnlistener *evl, evutil_socket_t fd,
 	struct endpoint	*ep;
 	char		 peer[SOCK_NTOP_MAX], *name, *err = NULL;
 
+	if (l->addr->o.acl != NULL && acl_check(l->addr->o.acl, fd, sa,
+	    (socklen_t)salen, &err) == -1) {
+		listener_refused(l, fd, sa, salen, err);
+		x_free(err);
+		return;
+	}
 	if (l->addr->kind->ops->accepted != NULL &&
 	    l->addr->kind->ops->accepted(l->addr, fd, &err) == -1) {
 		log_info("%s: %s", l->addr->text, err);

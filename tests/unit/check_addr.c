@@ -194,6 +194,8 @@ fill(char *buf, size_t size, const char *prefix, char c, size_t n,
 #define G_PERM		(G_UNIXL | G_FILE) /* unlink-close mode user group */
 #define G_RECVFROM	0x4000	/* fork max-children on a datagram server */
 #define G_UNIXBIND	0x8000	/* bind on UNIX-SENDTO */
+#define G_RANGE		0x10000	/* range on IP listeners */
+#define G_PEERCRED	0x20000	/* allow-uid allow-gid on UNIX listeners */
 #ifdef OG_FDPASS
 #define G_FDPASS	0x40	/* fdpass */
 #else
@@ -229,7 +231,7 @@ static const struct kind_case {
 	{ "FD", ":3", 1, "3", NULL, "FD:<fd>", "fd", "", G_FDPASS, 0, 0 },
 	{ "UNIX-LISTEN", ":/tmp/ferry.sock", 1, "/tmp/ferry.sock", NULL,
 	  "UNIX-LISTEN:<path>", "path", "UNIX-L",
-	  G_LISTEN | G_UNIXL | G_FDPASS | G_TLS | G_UNIX, 1, 1 },
+	  G_LISTEN | G_UNIXL | G_FDPASS | G_TLS | G_UNIX | G_PEERCRED, 1, 1 },
 	{ "UNIX-CONNECT", ":/tmp/ferry.sock", 1, "/tmp/ferry.sock", NULL,
 	  "UNIX-CONNECT:<path>", "path", "", G_CONN | G_FDPASS | G_TLS | G_UNIX,
 	  0, 1 },
@@ -237,11 +239,11 @@ static const struct kind_case {
 	  "UNIX-CLIENT:<path>", "path", "UNIX, LOCAL",
 	  G_CONN | G_FDPASS | G_TLS | G_UNIX, 0, 1 },
 	{ "TCP-LISTEN", ":8080", 1, "8080", NULL, "TCP-LISTEN:<port>", "port",
-	  "TCP-L", G_LISTEN | G_IP | G_TCP | G_FDPASS | G_TLS, 1, 0 },
+	  "TCP-L", G_LISTEN | G_IP | G_TCP | G_FDPASS | G_TLS | G_RANGE, 1, 0 },
 	{ "TCP4-LISTEN", ":8080", 1, "8080", NULL, "TCP4-LISTEN:<port>", "port",
-	  "TCP4-L", G_LISTEN | G_IP | G_TCP | G_FDPASS | G_TLS, 1, 0 },
+	  "TCP4-L", G_LISTEN | G_IP | G_TCP | G_FDPASS | G_TLS | G_RANGE, 1, 0 },
 	{ "TCP6-LISTEN", ":8080", 1, "8080", NULL, "TCP6-LISTEN:<port>", "port",
-	  "TCP6-L", G_LISTEN | G_IP | G_TCP | G_FDPASS | G_TLS, 1, 0 },
+	  "TCP6-L", G_LISTEN | G_IP | G_TCP | G_FDPASS | G_TLS | G_RANGE, 1, 0 },
 	{ "TCP-CONNECT", ":localhost:80", 2, "localhost", "80",
 	  "TCP-CONNECT:<host>:<port>", "host", "TCP",
 	  G_IP | G_TCP | G_CONN | G_FDPASS | G_TLS, 0, 0 },
@@ -257,7 +259,7 @@ static const struct kind_case {
 	  G_IP | G_TCP | G_CONN | G_FDPASS | G_TLS, 0, 0 },
 	{ "OPENSSL-LISTEN", ":4433", 1, "4433", NULL, "OPENSSL-LISTEN:<port>",
 	  "port", "OPENSSL-L, SSL-L",
-	  G_LISTEN | G_IP | G_TCP | G_FDPASS | G_TLS, 1, 0 },
+	  G_LISTEN | G_IP | G_TCP | G_FDPASS | G_TLS | G_RANGE, 1, 0 },
 #endif
 	{ "UDP-CONNECT", ":localhost:53", 2, "localhost", "53",
 	  "UDP-CONNECT:<host>:<port>", "host", "UDP", G_IP, 0, 0 },
@@ -362,6 +364,12 @@ static const struct opt_case {
 } opt_cases[] = {
 #define OFF(f)	offsetof(struct addr_opts, f)
 	{ "fork", NULL, G_LISTEN | G_RECVFROM, NULL, F_INT, OFF(fork), 1, 0, NULL },
+	{ "range", NULL, G_RANGE, "10.0.0.0/8", F_STR, OFF(range), 0, 0,
+	  "10.0.0.0/8" },
+	{ "allow-uid", NULL, G_PEERCRED, "0", F_STR, OFF(allow_uid), 0, 0,
+	  "0" },
+	{ "allow-gid", NULL, G_PEERCRED, "0", F_STR, OFF(allow_gid), 0, 0,
+	  "0" },
 	{ "backlog", NULL, G_LISTEN, "16", F_INT, OFF(backlog), 16, 0, NULL },
 	{ "max-children", "max-conns", G_LISTEN | G_RECVFROM, "8", F_INT,
 	  OFF(max_children), 8, 0, NULL },
@@ -692,6 +700,34 @@ START_TEST(test_bare)
 	ck_assert_int_eq(a->nparams, c->nparams);
 	ck_assert_str_eq(a->params[0], c->p0);
 	ck_assert_str_eq(a->text, c->text);
+}
+END_TEST
+
+/* range=, allow-uid=, allow-gid=: compiled at parse time, errors named. */
+START_TEST(test_acl_options)
+{
+	ck_assert_ptr_nonnull(ok("tcp-l:80,range=10.0.0.0/8")->o.acl);
+	ck_assert_ptr_nonnull(ok("tcp-l:80,range='10.1.2.3 [::1]/128 fe80::/10 "
+	    "192.168.0.0:255.255.0.0 ::ffff:1.2.3.4'")->o.acl);
+	ck_assert_ptr_nonnull(ok("unix-l:/s,allow-uid='root 1000',allow-gid=0")
+	    ->o.acl);
+	ck_assert_ptr_null(ok("tcp-l:80")->o.acl);
+	bad_msg("tcp-l:80,range=10.0.0.0/33", "range: '10.0.0.0/33' is not an "
+	    "address, ADDR/BITS, [IPv6]/BITS or IPv4:MASK");
+	bad_msg("tcp-l:80,range=10.0.0.0:255.0.255.0", "range: "
+	    "'10.0.0.0:255.0.255.0' is not an address, ADDR/BITS, "
+	    "[IPv6]/BITS or IPv4:MASK");
+	bad_msg("tcp-l:80,range=example.com", "range: 'example.com' is not an "
+	    "address, ADDR/BITS, [IPv6]/BITS or IPv4:MASK");
+	bad_msg("tcp-l:80,range=' '", "an empty list allows no one");
+	bad_msg("unix-l:/s,allow-uid=no-such-user-here",
+	    "allow-uid: no user 'no-such-user-here'");
+	bad_msg("unix-l:/s,allow-gid=no-such-group-here",
+	    "allow-gid: no group 'no-such-group-here'");
+	bad_msg("tcp:h:80,range=10.0.0.0/8",
+	    "option 'range' does not apply to TCP-CONNECT");
+	bad_msg("tcp-l:80,allow-uid=0",
+	    "option 'allow-uid' does not apply to TCP-LISTEN");
 }
 END_TEST
 
@@ -2336,6 +2372,7 @@ addr_suite(void)
 	tcase_add_test(tc, test_kind_table_complete);
 	tcase_add_loop_test(tc, test_bare, 0, nitems(bare_cases));
 	tcase_add_test(tc, test_bare_with_options);
+	tcase_add_test(tc, test_acl_options);
 
 	tc = tcase(s, "params");
 	tcase_add_loop_test(tc, test_params, 0, nitems(param_cases));
