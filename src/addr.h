@@ -177,6 +177,8 @@ extern const struct addr_ops addr_fd_ops;
 extern const struct addr_ops addr_file_ops;
 extern const struct addr_ops addr_unix_listen_ops;
 extern const struct addr_ops addr_unix_connect_ops;
+extern const struct addr_ops addr_abstract_listen_ops;
+extern const struct addr_ops addr_abstract_connect_ops;
 extern const struct addr_ops addr_tcp_listen_ops;
 extern const struct addr_ops addr_tcp_connect_ops;
 extern const struct addr_ops addr_exec_ops;

@@ -234,6 +234,14 @@ static const struct kind_case {
 	{ "UNIX-CLIENT", ":/tmp/ferry.sock", 1, "/tmp/ferry.sock", NULL,
 	  "UNIX-CLIENT:<path>", "path", "UNIX, LOCAL",
 	  G_CONN | G_FDPASS | G_TLS | G_UNIX, 0, 1 },
+#if HAVE_ABSTRACT_SOCKETS
+	{ "ABSTRACT-LISTEN", ":ferry.test", 1, "ferry.test", NULL,
+	  "ABSTRACT-LISTEN:<name>", "name", "", G_LISTEN | G_TLS, 1, 1 },
+	{ "ABSTRACT-CONNECT", ":ferry.test", 1, "ferry.test", NULL,
+	  "ABSTRACT-CONNECT:<name>", "name", "", G_CONN | G_TLS, 0, 1 },
+	{ "ABSTRACT-CLIENT", ":ferry.test", 1, "ferry.test", NULL,
+	  "ABSTRACT-CLIENT:<name>", "name", "ABSTRACT", G_CONN | G_TLS, 0, 1 },
+#endif
 	{ "TCP-LISTEN", ":8080", 1, "8080", NULL, "TCP-LISTEN:<port>", "port",
 	  "TCP-L", G_LISTEN | G_IP | G_TCP | G_FDPASS | G_TLS, 1, 0 },
 	{ "TCP4-LISTEN", ":8080", 1, "8080", NULL, "TCP4-LISTEN:<port>", "port",
@@ -294,6 +302,9 @@ static const struct alias_case {
 	{ "UNIX", "UNIX-CLIENT" },
 	{ "UNIX-L", "UNIX-LISTEN" },
 	{ "LOCAL", "UNIX-CLIENT" },
+#if HAVE_ABSTRACT_SOCKETS
+	{ "ABSTRACT", "ABSTRACT-CLIENT" },
+#endif
 	{ "CREAT", "CREATE" },
 #ifdef OG_TLS
 	{ "OPENSSL", "OPENSSL-CONNECT" },
