@@ -97,6 +97,14 @@ static const struct addr_kind kinds[] = {
 	  KIND_REST,
 	  1,
 	  "run a shell command on a socketpair" },
+	/* Inherited listening sockets (addr_activate.c); 1: by name. */
+	{ "ACCEPT-FD", &addr_activate_ops, { "fd", NULL }, 1,
+	  OG_LISTEN | OG_TLS, KIND_LISTEN, 0,
+	  "accept on an inherited listening socket (socket activation)" },
+	{ "SYSTEMD", &addr_activate_ops, { "name", NULL }, 0,
+	  OG_LISTEN | OG_TLS, KIND_LISTEN, 1,
+	  "accept on the socket systemd passed with this "
+	  "FileDescriptorName (default: the first)" },
 	{ "OPEN", &addr_file_ops, { "path", NULL }, 1, OG_FILE, KIND_REST, 0,
 	  "open an existing file" },
 	{ "CREATE", &addr_file_ops, { "path", NULL }, 1, OG_FILE, KIND_REST, 1,

@@ -124,6 +124,8 @@ struct bound {
 	char		*path;		/* UNIX socket file to remove, or NULL */
 	dev_t		 dev;
 	ino_t		 ino;
+	int		 inherited;	/* already listening, not ours to
+					   listen(2) on again or remove */
 };
 
 /*
@@ -182,5 +184,6 @@ extern const struct addr_ops addr_abstract_connect_ops;
 extern const struct addr_ops addr_tcp_listen_ops;
 extern const struct addr_ops addr_tcp_connect_ops;
 extern const struct addr_ops addr_exec_ops;
+extern const struct addr_ops addr_activate_ops;
 
 #endif

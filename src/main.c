@@ -14,6 +14,7 @@
 
 #include <event2/event.h>
 
+#include "activate.h"
 #include "addr.h"
 #include "bridge.h"
 #include "child.h"
@@ -192,6 +193,7 @@ main(int argc, char **argv)
 		}
 	}
 	log_init(verbose);
+	activate_init();
 
 	if (argc - i != 2) {
 		if (argc - i < 2)

@@ -30,10 +30,11 @@ for k in abstract-connect ABSTRACT-CONNECT abstract-client Abstract-Client abstr
 	[ "$RC" -eq 0 ] || fail "$k: exit $RC"
 	same "$T/in" "$T/out"
 done
-# A Python client, too.
-"$PYTHON" "$HELPERS/client.py" send "abstract:$N.relay" --in "$T/in" --out "$T/out" ||
+# A Python client, too (it sends all before it reads: 64 KB).
+head -c 65536 "$T/in" >"$T/small"
+"$PYTHON" "$HELPERS/client.py" send "abstract:$N.relay" --in "$T/small" --out "$T/out" ||
 	fail "python client through the abstract relay"
-same "$T/in" "$T/out"
+same "$T/small" "$T/out"
 [ -z "$(find "$T" -type s)" ] || fail "a socket file appeared: $(find "$T" -type s)"
 
 # The same name while ferry holds it: refused, in one line.
