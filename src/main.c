@@ -20,6 +20,7 @@
 #include "child.h"
 #include "listener.h"
 #include "log.h"
+#include "notify.h"
 #include "tls.h"
 #include "xmalloc.h"
 
@@ -221,9 +222,12 @@ main(int argc, char **argv)
 	if ((base = event_base_new()) == NULL)
 		log_fatal("cannot create an event loop");
 	child_init(base);
+	notify_init(base);
 
 	status = bridge_run(base, a[0], a[1], &conf);
 
+	notify_stopping();
+	notify_shutdown();
 	child_shutdown();
 	listener_cleanup_files();
 	event_base_free(base);
