@@ -4,6 +4,8 @@
 #  - UNIX, SYSTEMD:name,fork (--fdname), two clients at once; the children
 #    ferry starts inherit neither LISTEN_* nor the fds; the socket file
 #    systemd made is left in place at exit;
+#  - contrib/systemd/ferry-proxy.service's command, with a backend that
+#    appears only after the first client came (the wait-for recipe);
 #  - TCP, ACCEPT-FD:3,fork;
 #  - one ferry per connection: --accept with FD:3, --inetd --accept with
 #    FD:0 and with STDIO;
@@ -71,6 +73,28 @@ ferry_pipe cenv /dev/null "$T/env.out" -u "unix-connect:$T/env.sock" -
 [ "$RC" -eq 0 ] || fail "client of SYSTEMD with a child: exit $RC"
 [ "$(cat "$T/env.out")" = "done" ] || fail "the child inherited: $(cat "$T/env.out")"
 stop "$E"
+
+# contrib/systemd's ferry-proxy.service, its ExecStart as written but for
+# the paths, started before the app's socket exists: the client waits,
+# and is served once the app appears.
+unit=$TESTS_DIR/../contrib/systemd/ferry-proxy.service
+[ -f "$unit" ] || fail "no $unit"
+cmd=$(sed -n 's/^ExecStart=//p' "$unit" | sed -e "s|/usr/local/bin/ferry|$FERRY|" \
+    -e "s|/run/app/app.sock|$T/app.sock|")
+case $cmd in "$FERRY "*"$T/app.sock"*) ;; *) fail "ExecStart: $cmd" ;; esac
+# shellcheck disable=SC2086
+activated unit -l "$T/proxy.sock" --fdname=web $cmd
+P=$A
+FERRY_STDIN=$T/hello ferry_bg late - "unix-connect:$T/proxy.sock"
+C=$FPID
+wait_for grep -q 'No such file or directory, retrying' "$T/unit.log"
+bg app "$PYTHON" "$HELPERS/peer.py" echo "unix:$T/app.sock" --ready "$T/app.ready"
+APP=$BGPID
+await "$C"
+[ "$REAPED" -eq 0 ] || fail "client of the contrib unit: exit $REAPED"
+same "$T/hello" "$T/late.out"
+stop "$P"
+stop "$APP"
 
 # TCP: ACCEPT-FD:3,fork on a port picked by the kernel (bound, closed,
 # then given to systemd-socket-activate: an acceptable race).
