@@ -97,6 +97,15 @@ static const struct addr_kind kinds[] = {
 	  KIND_REST,
 	  1,
 	  "run a shell command on a socketpair" },
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+	{ "VSOCK-LISTEN", &addr_vsock_listen_ops, { "port", NULL }, 1,
+	  OG_LISTEN | OG_TLS, KIND_LISTEN, 0,
+	  "listen on a vsock port, any CID (Linux VMs and hosts)" },
+	{ "VSOCK-CONNECT", &addr_vsock_connect_ops, { "cid", "port", NULL }, 2,
+	  OG_CONNECT | OG_TLS, 0, 0,
+	  "connect to a vsock port: CID 2 the host, 1 this machine (also "
+	  "VSOCK)" },
+#endif
 	/* Inherited listening sockets (addr_activate.c); 1: by name. */
 	{ "ACCEPT-FD", &addr_activate_ops, { "fd", NULL }, 1,
 	  OG_LISTEN | OG_TLS, KIND_LISTEN, 0,
@@ -131,6 +140,10 @@ static const struct {
 	{ "ABSTRACT", "ABSTRACT-CLIENT" },
 #endif
 	{ "CREAT", "CREATE" },
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+	{ "VSOCK", "VSOCK-CONNECT" },
+	{ "VSOCK-L", "VSOCK-LISTEN" },
+#endif
 	{ "OPENSSL", "OPENSSL-CONNECT" },
 	{ "SSL", "OPENSSL-CONNECT" },
 	{ "OPENSSL-L", "OPENSSL-LISTEN" },
@@ -244,6 +257,9 @@ static const struct opt {
 static const char *const unbuilt[] = {
 #ifndef HAVE_ABSTRACT_SOCKETS
 	"ABSTRACT-LISTEN", "ABSTRACT-CONNECT", "ABSTRACT-CLIENT", "ABSTRACT",
+#endif
+#ifndef HAVE_LINUX_VM_SOCKETS_H
+	"VSOCK-LISTEN", "VSOCK-CONNECT", "VSOCK", "VSOCK-L",
 #endif
 	NULL
 };

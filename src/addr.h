@@ -185,5 +185,7 @@ extern const struct addr_ops addr_tcp_listen_ops;
 extern const struct addr_ops addr_tcp_connect_ops;
 extern const struct addr_ops addr_exec_ops;
 extern const struct addr_ops addr_activate_ops;
+extern const struct addr_ops addr_vsock_listen_ops;
+extern const struct addr_ops addr_vsock_connect_ops;
 
 #endif

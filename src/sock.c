@@ -150,8 +150,12 @@ sock_ntop(const struct sockaddr *sa, socklen_t len, char *buf)
 #ifdef HAVE_LINUX_VM_SOCKETS_H
 	case AF_VSOCK:
 		svm = (const struct sockaddr_vm *)sa;
-		snprintf(buf, SOCK_NTOP_MAX, "vsock:%u:%u", svm->svm_cid,
-		    svm->svm_port);
+		if (svm->svm_cid == VMADDR_CID_ANY)
+			snprintf(buf, SOCK_NTOP_MAX, "vsock:any:%u",
+			    svm->svm_port);
+		else
+			snprintf(buf, SOCK_NTOP_MAX, "vsock:%u:%u",
+			    svm->svm_cid, svm->svm_port);
 		break;
 #endif
 	default:

@@ -269,6 +269,12 @@ static const struct kind_case {
 	  G_FDPASS | G_TLS, 0, 1 },
 	{ "SYSTEM", ":cat | wc -l", 1, "cat | wc -l", NULL, "SYSTEM:<command>",
 	  "command", "", G_FDPASS | G_TLS, 0, 1 },
+#if HAVE_LINUX_VM_SOCKETS_H
+	{ "VSOCK-LISTEN", ":1024", 1, "1024", NULL, "VSOCK-LISTEN:<port>",
+	  "port", "VSOCK-L", G_LISTEN | G_TLS, 1, 0 },
+	{ "VSOCK-CONNECT", ":1:1024", 2, "1", "1024",
+	  "VSOCK-CONNECT:<cid>:<port>", "cid", "VSOCK", G_CONN | G_TLS, 0, 0 },
+#endif
 	{ "ACCEPT-FD", ":3", 1, "3", NULL, "ACCEPT-FD:<fd>", "fd", "",
 	  G_LISTEN | G_TLS, 1, 0 },
 	{ "SYSTEMD", ":web", 1, "web", NULL, "SYSTEMD:<name>", "name", "",
@@ -317,6 +323,10 @@ static const struct alias_case {
 	{ "ABSTRACT", "ABSTRACT-CLIENT" },
 #endif
 	{ "CREAT", "CREATE" },
+#if HAVE_LINUX_VM_SOCKETS_H
+	{ "VSOCK", "VSOCK-CONNECT" },
+	{ "VSOCK-L", "VSOCK-LISTEN" },
+#endif
 #ifdef OG_TLS
 	{ "OPENSSL", "OPENSSL-CONNECT" },
 	{ "SSL", "OPENSSL-CONNECT" },
@@ -1694,7 +1704,7 @@ START_TEST(test_help_options)
 	const struct addr_kind	*k;
 	const struct opt_case	*c;
 	const char		*p;
-	char			 start[64], want[256], next[256];
+	char			 start[64], want[1024], next[1024];
 	size_t			 i, len;
 	int			 j, lines = 0;
 
@@ -1708,6 +1718,7 @@ START_TEST(test_help_options)
 			    (kind_case(k->name)->groups & c->groups))
 				len += (size_t)snprintf(want + len,
 				    sizeof want - len, " %s", k->name);
+		ck_assert_uint_lt(len, sizeof want);
 		snprintf(start, sizeof start, "  %-16s ", c->name);
 		ck_assert_msg(line_after(start, next, sizeof next) != NULL,
 		    "no line for option %s in help", c->name);
