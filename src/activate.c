@@ -71,6 +71,13 @@ activate_init(void)
 	long		 n, p;
 	int		 i;
 
+	for (i = 0; names != NULL && i < nfds; i++)
+		x_free(names[i]);
+	x_free(names);
+	names = NULL;
+	nfds = 0;
+	x_free(listen_pid);
+	listen_pid = NULL;
 	if (fds != NULL && number(fds, &n) == 0 && n > 0) {
 		if (number(pid, &p) == 0 && p == (long)getpid()) {
 			nfds = (int)n;

@@ -11,7 +11,7 @@
  * this process, remember LISTEN_FDS and LISTEN_FDNAMES and make the fds
  * close-on-exec.  The three variables are removed from the environment in
  * every case, so that no child (EXEC, SYSTEM) inherits them.  Never fails;
- * a problem is reported by activate_fd.
+ * a problem is reported by activate_fd.  Calling it again starts afresh.
  */
 void	activate_init(void);
 /*
