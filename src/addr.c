@@ -103,8 +103,7 @@ static const struct addr_kind kinds[] = {
 	  "listen on a vsock port, any CID (Linux VMs and hosts)" },
 	{ "VSOCK-CONNECT", &addr_vsock_connect_ops, { "cid", "port", NULL }, 2,
 	  OG_CONNECT | OG_TLS, 0, 0,
-	  "connect to a vsock port: CID 2 the host, 1 this machine (also "
-	  "VSOCK)" },
+	  "connect over vsock; CID 2 is the host (also VSOCK)" },
 #endif
 	/* Inherited listening sockets (addr_activate.c); 1: by name. */
 	{ "ACCEPT-FD", &addr_activate_ops, { "fd", NULL }, 1,
@@ -112,8 +111,7 @@ static const struct addr_kind kinds[] = {
 	  "accept on an inherited listening socket (socket activation)" },
 	{ "SYSTEMD", &addr_activate_ops, { "name", NULL }, 0,
 	  OG_LISTEN | OG_TLS, KIND_LISTEN, 1,
-	  "accept on the socket systemd passed with this "
-	  "FileDescriptorName (default: the first)" },
+	  "accept on a socket systemd passed, by name (default: the first)" },
 	{ "OPEN", &addr_file_ops, { "path", NULL }, 1, OG_FILE, KIND_REST, 0,
 	  "open an existing file" },
 	{ "CREATE", &addr_file_ops, { "path", NULL }, 1, OG_FILE, KIND_REST, 1,

@@ -62,6 +62,10 @@ usage(FILE *f)
 "  ferry tcp-listen:8080,fork exec:'cat -n'\n"
 "\n");
 	addr_help(f);
+	fprintf(f, "\nEnvironment: LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES "
+	    "(socket activation,\nfor SYSTEMD and ACCEPT-FD); NOTIFY_SOCKET, "
+	    "WATCHDOG_USEC, WATCHDOG_PID\n(sd_notify); FERRY_TOKEN_FILE "
+	    "(fdpass).\n");
 	fprintf(f, "\nExit status: 0 when the relay ended normally, 1 on an "
 	    "error, 128+N after signal N.\nSee ferry(1).\n");
 }
