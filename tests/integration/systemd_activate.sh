@@ -6,7 +6,8 @@
 #    systemd made is left in place at exit;
 #  - contrib/systemd/ferry-proxy.service's command, with a backend that
 #    appears only after the first client came (the wait-for recipe);
-#  - TCP, ACCEPT-FD:3,fork;
+#  - TCP, ACCEPT-FD:3,fork; TCP by name and UNIX by number, with the
+#    ready file naming the passed socket;
 #  - one ferry per connection: --accept with FD:3, --inetd --accept with
 #    FD:0 and with STDIO;
 #  - a stream socket that is not listening, a datagram socket, a file, a
@@ -111,6 +112,29 @@ same "$T/small" "$T/t1.out"
 same "$T/in" "$T/t2.out"
 stop "$P"
 [ "$REAPED" -eq 143 ] || fail "ACCEPT-FD over TCP, SIGTERM: exit $REAPED"
+
+# The other way round: TCP by name, UNIX by number; the ready file names
+# the socket that was passed.
+port=$("$PYTHON" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+activated tcpname -l "127.0.0.1:$port" --fdname=api "$FERRY" --ready-file "$T/tn.ready" \
+    systemd:api,fork "unix-connect:$T/echo.sock"
+P=$A
+ferry_pipe tn "$T/in" "$T/tn.out" - "tcp:127.0.0.1:$port"
+[ "$RC" -eq 0 ] || fail "SYSTEMD:api over TCP: exit $RC"
+same "$T/in" "$T/tn.out"
+wait_for test -s "$T/tn.ready"
+[ "$(cat "$T/tn.ready")" = "127.0.0.1:$port" ] || fail "ready file: $(cat "$T/tn.ready")"
+stop "$P"
+activated unixfd -l "$T/byfd.sock" "$FERRY" --ready-file "$T/uf.ready" \
+    accept-fd:3,fork "unix-connect:$T/echo.sock"
+P=$A
+ferry_pipe uf "$T/in" "$T/uf.out" - "unix-connect:$T/byfd.sock"
+[ "$RC" -eq 0 ] || fail "ACCEPT-FD:3 over UNIX: exit $RC"
+same "$T/in" "$T/uf.out"
+wait_for test -s "$T/uf.ready"
+[ "$(cat "$T/uf.ready")" = "$T/byfd.sock" ] || fail "ready file: $(cat "$T/uf.ready")"
+stop "$P"
+[ -S "$T/byfd.sock" ] || fail "ferry removed the socket file systemd made"
 
 # One ferry per connection: --accept passes the connection as fd 3, and
 # with --inetd as stdin and stdout.
