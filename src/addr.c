@@ -60,6 +60,17 @@ static const struct addr_kind kinds[] = {
 	{ "UNIX-CLIENT", &addr_unix_connect_ops, { "path", NULL }, 1,
 	  OG_CONNECT | OG_FDPASS | OG_TLS | OG_UNIX, KIND_REST, 1,
 	  "connect to a UNIX socket (also UNIX)" },
+#ifdef HAVE_ABSTRACT_SOCKETS
+	{ "ABSTRACT-LISTEN", &addr_abstract_listen_ops, { "name", NULL }, 1,
+	  OG_LISTEN | OG_TLS | OG_PEERCRED, KIND_LISTEN | KIND_REST, 0,
+	  "listen on an abstract UNIX stream socket (Linux; no file)" },
+	{ "ABSTRACT-CONNECT", &addr_abstract_connect_ops, { "name", NULL }, 1,
+	  OG_CONNECT | OG_TLS, KIND_REST, 0,
+	  "connect to an abstract UNIX stream socket" },
+	{ "ABSTRACT-CLIENT", &addr_abstract_connect_ops, { "name", NULL }, 1,
+	  OG_CONNECT | OG_TLS, KIND_REST, 1,
+	  "connect to an abstract UNIX socket (also ABSTRACT)" },
+#endif
 	{ "TCP-LISTEN", &addr_tcp_listen_ops, { "port", NULL }, 1,
 	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS | OG_TLS | OG_RANGE,
 	  KIND_LISTEN, 0, "listen on TCP, IPv6 and IPv4" },
@@ -132,6 +143,21 @@ static const struct addr_kind kinds[] = {
 	  KIND_REST,
 	  1,
 	  "run a shell command on a socketpair" },
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+	{ "VSOCK-LISTEN", &addr_vsock_listen_ops, { "port", NULL }, 1,
+	  OG_LISTEN | OG_TLS, KIND_LISTEN, 0,
+	  "listen on a vsock port, any CID (Linux VMs and hosts)" },
+	{ "VSOCK-CONNECT", &addr_vsock_connect_ops, { "cid", "port", NULL }, 2,
+	  OG_CONNECT | OG_TLS, 0, 0,
+	  "connect over vsock; CID 2 is the host (also VSOCK)" },
+#endif
+	/* Inherited listening sockets (addr_activate.c); 1: by name. */
+	{ "ACCEPT-FD", &addr_activate_ops, { "fd", NULL }, 1,
+	  OG_LISTEN | OG_TLS | OG_RANGE | OG_PEERCRED, KIND_LISTEN, 0,
+	  "accept on an inherited listening socket (socket activation)" },
+	{ "SYSTEMD", &addr_activate_ops, { "name", NULL }, 0,
+	  OG_LISTEN | OG_TLS | OG_RANGE | OG_PEERCRED, KIND_LISTEN, 1,
+	  "accept on a socket systemd passed, by name (default: the first)" },
 	{ "OPEN", &addr_file_ops, { "path", NULL }, 1, OG_FILE, KIND_REST, 0,
 	  "open an existing file" },
 	{ "CREATE", &addr_file_ops, { "path", NULL }, 1, OG_FILE, KIND_REST, 1,
@@ -160,7 +186,14 @@ static const struct {
 	{ "UNIX", "UNIX-CLIENT" },
 	{ "UNIX-L", "UNIX-LISTEN" },
 	{ "LOCAL", "UNIX-CLIENT" },
+#ifdef HAVE_ABSTRACT_SOCKETS
+	{ "ABSTRACT", "ABSTRACT-CLIENT" },
+#endif
 	{ "CREAT", "CREATE" },
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+	{ "VSOCK", "VSOCK-CONNECT" },
+	{ "VSOCK-L", "VSOCK-LISTEN" },
+#endif
 	{ "OPENSSL", "OPENSSL-CONNECT" },
 	{ "SSL", "OPENSSL-CONNECT" },
 	{ "OPENSSL-L", "OPENSSL-LISTEN" },
@@ -275,6 +308,17 @@ static const struct opt {
 	{ "psk-identity", NULL, OT_STRING, O(psk_identity), OG_TLS,
 	  "identity of the pre-shared key (default: ferry)" },
 #undef O
+};
+
+/* Kinds this build lacks, for a better message than "unknown". */
+static const char *const unbuilt[] = {
+#ifndef HAVE_ABSTRACT_SOCKETS
+	"ABSTRACT-LISTEN", "ABSTRACT-CONNECT", "ABSTRACT-CLIENT", "ABSTRACT",
+#endif
+#ifndef HAVE_LINUX_VM_SOCKETS_H
+	"VSOCK-LISTEN", "VSOCK-CONNECT", "VSOCK", "VSOCK-L",
+#endif
+	NULL
 };
 
 static char	*shorten(const char *);
@@ -919,6 +963,15 @@ parse_one(const char *text, char **errp)
 		rest = text;
 		has_params = 1;
 	} else {
+		for (i = 0; unbuilt[i] != NULL; i++)
+			if (strcasecmp(unbuilt[i], kname) == 0)
+				break;
+		if (unbuilt[i] != NULL) {
+			msg = xasprintf("%s is not supported by this build "
+			    "(Linux only, or configured without it)",
+			    unbuilt[i]);
+			goto fail;
+		}
 		if (headlen > 32 || (hint = closest_kind(kname)) == NULL) {
 			char	*safe = shorten(kname);
 

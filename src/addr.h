@@ -134,6 +134,8 @@ struct bound {
 	char		*path;		/* UNIX socket file to remove, or NULL */
 	dev_t		 dev;
 	ino_t		 ino;
+	int		 inherited;	/* already listening, not ours to
+					   listen(2) on again or remove */
 };
 
 /*
@@ -192,6 +194,8 @@ extern const struct addr_ops addr_fd_ops;
 extern const struct addr_ops addr_file_ops;
 extern const struct addr_ops addr_unix_listen_ops;
 extern const struct addr_ops addr_unix_connect_ops;
+extern const struct addr_ops addr_abstract_listen_ops;
+extern const struct addr_ops addr_abstract_connect_ops;
 extern const struct addr_ops addr_tcp_listen_ops;
 extern const struct addr_ops addr_tcp_connect_ops;
 extern const struct addr_ops addr_exec_ops;
@@ -199,5 +203,8 @@ extern const struct addr_ops addr_udp_connect_ops;
 extern const struct addr_ops addr_udp_server_ops;
 extern const struct addr_ops addr_unix_sendto_ops;
 extern const struct addr_ops addr_unix_recv_ops;
+extern const struct addr_ops addr_activate_ops;
+extern const struct addr_ops addr_vsock_listen_ops;
+extern const struct addr_ops addr_vsock_connect_ops;
 
 #endif

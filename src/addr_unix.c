@@ -1,6 +1,9 @@
 /*
  * UNIX-LISTEN, UNIX-CONNECT and UNIX-CLIENT: stream sockets on a path (and
- * UNIX-CLIENT on a datagram server talks datagrams, as UNIX-SENDTO).
+ * UNIX-CLIENT on a datagram server talks datagrams, as UNIX-SENDTO); and
+ * ABSTRACT-LISTEN, -CONNECT and -CLIENT: the same in Linux's abstract
+ * namespace, where a name is no file, so there is nothing stale to probe,
+ * nothing to chmod and nothing to remove.
  *
  * A listener never steals a live socket: an existing socket file is probed
  * with connect(2) and replaced only if nobody answers.  With mode=, user= or
@@ -26,13 +29,64 @@
 #include "sock.h"
 #include "xmalloc.h"
 
+/* An ABSTRACT- kind?  (GOPEN comes here too, with a variant of its own.) */
+static int
+unix_abstract(const struct addr *a)
+{
+	return (a->kind->ops == &addr_abstract_listen_ops ||
+	    a->kind->ops == &addr_abstract_connect_ops);
+}
+
+/* The socket address of a's path or abstract name. */
+static int
+unix_addr(const struct addr *a, struct sockaddr_un *sun, socklen_t *lenp,
+    char **errp)
+{
+	if (unix_abstract(a))
+		return (sock_unix_abstract(a->params[0], sun, lenp, errp));
+	return (sock_unix_addr(a->params[0], sun, lenp, errp));
+}
+
 static int
 unix_check(struct addr *a, char **errp)
 {
 	struct sockaddr_un	sun;
 	socklen_t		len;
 
-	return (sock_unix_addr(a->params[0], &sun, &len, errp));
+	return (unix_addr(a, &sun, &len, errp));
+}
+
+/* ABSTRACT-LISTEN: bind the name; the kernel refuses one in use. */
+static int
+unix_bind_abstract(struct addr *a, struct bound *b)
+{
+	struct sockaddr_un	 sun;
+	socklen_t		 len;
+	char			*err = NULL;
+	int			 fd;
+
+	if (unix_addr(a, &sun, &len, &err) == -1) {
+		log_err("%s: %s", a->text, err);
+		x_free(err);
+		return (-1);
+	}
+	if ((fd = sock_socket(AF_UNIX, a->o.socktype != 0 ? a->o.socktype :
+	    SOCK_STREAM, 1)) == -1) {
+		log_err("%s: socket: %s", a->text, strerror(errno));
+		return (-1);
+	}
+	if (bind(fd, (struct sockaddr *)&sun, len) == -1) {
+		if (errno == EADDRINUSE)
+			log_err("%s: @%s is in use by another socket", a->text,
+			    a->params[0]);
+		else
+			log_err("%s: bind @%s: %s", a->text, a->params[0],
+			    strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	b->fd = fd;
+	return (0);
 }
 
 /* Is there a live server on path?  1 yes, 0 stale, -1 error (errno). */
@@ -79,6 +133,8 @@ unix_bind(struct addr *a, struct bound *b)
 	const char		*at;
 	int			 fd = -1, live, perms;
 
+	if (unix_abstract(a))
+		return (unix_bind_abstract(a, b));
 	perms = a->o.mode != -1 || a->o.user_set || a->o.group_set;
 	if (lstat(path, &sb) == 0) {
 		if (a->o.unlink_early) {
@@ -186,11 +242,16 @@ const struct addr_ops addr_unix_listen_ops = {
 	.bind = unix_bind,
 };
 
+const struct addr_ops addr_abstract_listen_ops = {
+	.check = unix_check,
+	.bind = unix_bind,
+};
+
 static int
 unix_resolve(struct addr *a, struct connect_target *t, int *n, char **errp)
 {
-	if (sock_unix_addr(a->params[0], (struct sockaddr_un *)&t[0].ss,
-	    &t[0].len, errp) == -1)
+	if (unix_addr(a, (struct sockaddr_un *)&t[0].ss, &t[0].len,
+	    errp) == -1)
 		return (-1);
 	t[0].type = a->o.socktype;
 	*n = 1;
@@ -204,8 +265,8 @@ unix_hint(struct addr *a, int err)
 
 	switch (err) {
 	case ECONNREFUSED:
-		snprintf(buf, sizeof buf, "(no server is listening on %s)",
-		    a->params[0]);
+		snprintf(buf, sizeof buf, "(no server is listening on %s%s)",
+		    unix_abstract(a) ? "@" : "", a->params[0]);
 		return (buf);
 	case ENOENT:
 		snprintf(buf, sizeof buf, "(no socket at %s)", a->params[0]);
@@ -256,6 +317,11 @@ unix_open(struct addr_open *op)
 }
 
 const struct addr_ops addr_unix_connect_ops = {
+	.check = unix_check,
+	.open = unix_open,
+};
+
+const struct addr_ops addr_abstract_connect_ops = {
 	.check = unix_check,
 	.open = unix_open,
 };

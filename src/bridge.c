@@ -15,6 +15,7 @@
 #include "fdpass/fdpass.h"
 #include "listener.h"
 #include "log.h"
+#include "notify.h"
 #include "relay.h"
 #include "tls.h"
 #include "xmalloc.h"
@@ -203,6 +204,7 @@ bridge_signal(evutil_socket_t sig, short what, void *arg)
 		exit(128 + (int)sig);
 	}
 	log_info("signal %d: shutting down", (int)sig);
+	notify_stopping();
 	b->signo = (int)sig;
 	b->status = 128 + (int)sig;
 	listener_free(b->listener);
@@ -328,8 +330,10 @@ bridge_run(struct event_base *base, struct addr *left, struct addr *right,
 	} else
 		session_open_next(session_new(&b));
 
-	if (b.status == 0)
+	if (b.status == 0) {
+		notify_ready();		/* every listener is up */
 		event_base_dispatch(base);
+	}
 
 	while (b.sessions != NULL)
 		session_free(b.sessions);

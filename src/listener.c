@@ -299,7 +299,11 @@ listener_new(struct addr *a, struct event_base *base, int once,
 	len = sizeof type;
 	l->stream = getsockopt(b.fd, SOL_SOCKET, SO_TYPE, &type, &len) == 0 &&
 	    type == SOCK_STREAM;
-	if (sock_nonblock(b.fd, 1) == -1 || listen(b.fd, backlog) == -1) {
+	/* An inherited socket keeps its owner's backlog unless told. */
+	if (b.inherited && a->o.backlog <= 0)
+		backlog = -1;
+	if (sock_nonblock(b.fd, 1) == -1 ||
+	    (backlog != -1 && listen(b.fd, backlog) == -1)) {
 		log_err("%s: listen: %s", a->text, strerror(errno));
 		goto fail;
 	}

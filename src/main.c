@@ -14,11 +14,13 @@
 
 #include <event2/event.h>
 
+#include "activate.h"
 #include "addr.h"
 #include "bridge.h"
 #include "child.h"
 #include "listener.h"
 #include "log.h"
+#include "notify.h"
 #include "tls.h"
 #include "xmalloc.h"
 
@@ -64,6 +66,10 @@ usage(FILE *f)
 "  ferry tcp-listen:8080,fork exec:'cat -n'\n"
 "\n");
 	addr_help(f);
+	fprintf(f, "\nEnvironment: LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES "
+	    "(socket activation,\nfor SYSTEMD and ACCEPT-FD); NOTIFY_SOCKET, "
+	    "WATCHDOG_USEC, WATCHDOG_PID\n(sd_notify); FERRY_TOKEN_FILE "
+	    "(fdpass).\n");
 	fprintf(f, "\nExit status: 0 when the relay ended normally, 1 on an "
 	    "error, 128+N after signal N.\nSee ferry(1).\n");
 }
@@ -239,6 +245,7 @@ main(int argc, char **argv)
 		}
 	}
 	log_init(verbose);
+	activate_init();
 
 	/* "ferry help [KIND]": one kind's syntax and options. */
 	if (argc - i >= 1 && strcmp(argv[i], "help") == 0 && argc - i <= 2) {
@@ -276,9 +283,12 @@ main(int argc, char **argv)
 	if ((base = event_base_new()) == NULL)
 		log_fatal("cannot create an event loop");
 	child_init(base);
+	notify_init(base);
 
 	status = bridge_run(base, a[0], a[1], &conf);
 
+	notify_stopping();
+	notify_shutdown();
 	child_shutdown();
 	listener_cleanup_files();
 	event_base_free(base);

@@ -6,6 +6,9 @@
 #include <sys/un.h>
 #include <netinet/in.h>
 #include <arpa/inet.h>
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+#include <linux/vm_sockets.h>
+#endif
 
 #include <errno.h>
 #include <fcntl.h>
@@ -104,6 +107,9 @@ sock_ntop(const struct sockaddr *sa, socklen_t len, char *buf)
 	const struct sockaddr_in	*sin;
 	const struct sockaddr_in6	*sin6;
 	const struct sockaddr_un	*sun;
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+	const struct sockaddr_vm	*svm;
+#endif
 	char				 host[INET6_ADDRSTRLEN];
 	size_t				 plen;
 	struct in_addr			 v4;
@@ -141,6 +147,17 @@ sock_ntop(const struct sockaddr *sa, socklen_t len, char *buf)
 			snprintf(buf, SOCK_NTOP_MAX, "%.*s", (int)strnlen(
 			    sun->sun_path, plen), sun->sun_path);
 		break;
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+	case AF_VSOCK:
+		svm = (const struct sockaddr_vm *)sa;
+		if (svm->svm_cid == VMADDR_CID_ANY)
+			snprintf(buf, SOCK_NTOP_MAX, "vsock:any:%u",
+			    svm->svm_port);
+		else
+			snprintf(buf, SOCK_NTOP_MAX, "vsock:%u:%u",
+			    svm->svm_cid, svm->svm_port);
+		break;
+#endif
 	default:
 		snprintf(buf, SOCK_NTOP_MAX, "(family %d)", sa->sa_family);
 		break;
@@ -192,6 +209,28 @@ sock_unix_addr(const char *path, struct sockaddr_un *sun, socklen_t *lenp,
 	}
 	memcpy(sun->sun_path, path, len);
 	*lenp = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len + 1);
+	return (0);
+}
+
+int
+sock_unix_abstract(const char *name, struct sockaddr_un *sun,
+    socklen_t *lenp, char **errp)
+{
+	size_t	len = strlen(name);
+
+	memset(sun, 0, sizeof *sun);
+	sun->sun_family = AF_UNIX;
+	if (len == 0) {
+		*errp = xstrdup("empty abstract socket name");
+		return (-1);
+	}
+	if (len >= sizeof sun->sun_path) {
+		*errp = xasprintf("abstract socket name too long (%zu bytes, "
+		    "at most %zu)", len, sizeof sun->sun_path - 1);
+		return (-1);
+	}
+	memcpy(sun->sun_path + 1, name, len);
+	*lenp = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + len);
 	return (0);
 }
 

@@ -42,6 +42,13 @@ char	*sock_local(int fd, char *buf);
  */
 int	sock_unix_addr(const char *path, struct sockaddr_un *sun,
 	    socklen_t *lenp, char **errp);
+/*
+ * Fill a sockaddr_un for name in Linux's abstract namespace ("@name" when
+ * printed): no file, a leading NUL, the length counting only the name.
+ * Returns 0, or -1 with *errp set to an allocated message.
+ */
+int	sock_unix_abstract(const char *name, struct sockaddr_un *sun,
+	    socklen_t *lenp, char **errp);
 /* Nonzero if fd is a socket. */
 int	sock_is_socket(int fd);
 

@@ -32,6 +32,7 @@
 #include "fdpass/mux.h"
 #include "listener.h"
 #include "log.h"
+#include "notify.h"
 #include "xmalloc.h"
 
 #define MAXHOPS		256
@@ -440,8 +441,10 @@ fdpass_run(struct event_base *base, struct addr *left, struct addr *right,
 		f.op = addr_open(f.hop, base, ADDR_RD | ADDR_WR,
 		    far_hop_opened, &f);
 	}
-	if (f.status == 0)
+	if (f.status == 0) {
+		notify_ready();		/* every listener is up */
 		event_base_dispatch(base);
+	}
 
 	listener_free(f.listener);
 	f.listener = NULL;

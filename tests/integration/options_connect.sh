@@ -1,7 +1,7 @@
 #!/bin/sh
 # retry=, interval= and forever on connecting addresses: a client started
 # before its UNIX server exists is held, retrying, and connects once the
-# server appears; the same over TCP to a port that starts listening later;
+# server appears (the wait-for-socket recipe of ferry(1)); the same over TCP to a port that starts listening later;
 # retry= runs out with the plain error after exactly N retries; and a
 # forking listener in front of a late backend holds its client too.
 . "$TESTS_DIR/integration/lib.sh"
@@ -72,6 +72,19 @@ ferry_pipe spaced "$T/hello" "$T/out" - "unix-connect:$T/never.sock,retry=3,inte
 took=$(( ($(date +%s%N) - start) / 1000000 ))
 [ "$RC" -eq 1 ] || fail "retry=3,interval=0.3: exit $RC"
 [ "$took" -ge 850 ] || fail "retry=3,interval=0.3 gave up after $took ms"
+
+# The wait-for recipe of ferry(1) for scripts: sends nothing, exits 0 once
+# the server accepts.
+rm -f "$T/late.sock" "$T/late.ready"
+ferry_bg waitfor -d -u /dev/null "unix-connect:$T/late.sock,retry=200,interval=0.05"
+C=$FPID
+wait_for retried waitfor 2
+bg late "$PYTHON" "$HELPERS/peer.py" echo "unix:$T/late.sock" --ready "$T/late.ready"
+S=$BGPID
+await "$C"
+[ "$REAPED" -eq 0 ] || fail "wait-for recipe: exit $REAPED"
+[ ! -s "$T/waitfor.out" ] || fail "wait-for recipe printed: $(cat "$T/waitfor.out")"
+stop "$S"
 
 # A forking listener whose backend comes up late holds its client.
 rm -f "$T/late.sock" "$T/late.ready"

@@ -2,7 +2,8 @@
 # SIGTERM, SIGINT and SIGHUP: the listener closes, the socket file goes,
 # live relays end within a short bound, exit status 128+N.  A second
 # signal ends ferry at once.  A listener without fork serves one
-# connection, removes its socket file and exits 0.  SIGPIPE never kills.
+# connection, removes its socket file and exits 0; after a fatal error it
+# exits 1, and the file is gone too.  SIGPIPE never kills.
 . "$TESTS_DIR/integration/lib.sh"
 
 bg echo "$PYTHON" "$HELPERS/peer.py" echo "unix:$T/echo.sock" --ready "$T/echo.ready"
@@ -62,6 +63,17 @@ same "$T/hello" "$T/out"
 await "$F"
 [ "$REAPED" -eq 0 ] || fail "one-shot listener: exit $REAPED"
 [ ! -e "$T/once.sock" ] || fail "one-shot listener left its socket file"
+
+# A fatal error: the one-shot listener's other side cannot be opened;
+# ferry exits 1 and the socket file is gone all the same.
+ferry_bg fatal "unix-listen:$T/fatal.sock" "unix-connect:$T/nobody.sock"
+F=$FPID
+ready fatal
+ferry_pipe cfatal "$T/hello" "$T/out" - "unix-connect:$T/fatal.sock"
+await "$F"
+[ "$REAPED" -eq 1 ] || fail "one-shot listener, fatal error: exit $REAPED"
+expect_log fatal "connect: No such file or directory"
+[ ! -e "$T/fatal.sock" ] || fail "a fatal error left the socket file"
 
 # SIGPIPE: the reader of ferry's stdout goes away mid-stream.
 RC=$( { { RC=0; timeout -k 5 60 "$FERRY" "exec:'yes'" STDOUT 2>"$T/pipe.log" 3>&- || RC=$?

@@ -39,6 +39,11 @@ def connect(spec, timeout):
         s.settimeout(timeout)
         s.connect(spec[5:])
         return s
+    if spec.startswith("abstract:"):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.settimeout(timeout)
+        s.connect("\0" + spec[9:])
+        return s
     if spec.startswith("tcp:"):
         host, port = spec[4:].rsplit(":", 1)
         host = host.strip("[]")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Real peers for ferry's integration tests.
 
-    peer.py MODE unix:PATH|tcp:HOST:PORT --ready FILE [--out FILE]
+    peer.py MODE unix:PATH|abstract:NAME|vsock:PORT|tcp:HOST:PORT --ready FILE [--out FILE]
 
 Listens (port 0 lets the kernel pick), writes its address to the ready file
 once listening ("HOST:PORT" or the path), and serves each connection in a
@@ -41,6 +41,14 @@ def listen(spec):
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         s.bind(path)
         where = path
+    elif spec.startswith("abstract:"):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.bind("\0" + spec[9:])
+        where = "@" + spec[9:]
+    elif spec.startswith("vsock:"):
+        s = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)
+        s.bind((socket.VMADDR_CID_ANY, int(spec[6:])))
+        where = "vsock:any:%d" % s.getsockname()[1]
     elif spec.startswith("tcp:"):
         host, port = spec[4:].rsplit(":", 1)
         host = host.strip("[]")
