@@ -45,7 +45,7 @@
 
 #define HOP_HIGH	(1024 * 1024)	/* stop reading local fds above */
 #define HOP_LOW		(512 * 1024)	/* ... resume below */
-#define HOP_READ	(64 * 1024)
+#define HOP_READ	(64 * 1024)	/* most read from a local fd at once */
 #define STALL_MS	200		/* a channel stalled this long is
 					   overtaken (PROTOCOL.md 8) */
 #define PASS_LINGER_MS	500		/* keep a passed end for re-passing */
@@ -133,7 +133,9 @@ struct mux {
 	struct endpoint		*ep;
 	struct bufferevent	*bev;		/* a TLS hop's, or NULL */
 	int			 rfd, wfd;
-	struct evbuffer		*in, *out;
+	uint8_t			*ibuf;		/* hop input: frames in place */
+	size_t			 isize, ioff, ilen;
+	struct evbuffer		*out;
 	struct event		*rev, *wev, *tick, *ev_dead;
 	int			 ready, dead, full;
 	int			 quiet;		/* a normal end: log_info */
@@ -1988,42 +1990,67 @@ mux_lost(struct mux *m, const char *fmt, ...)
 
 static void	hop_parse(struct mux *);
 
+/*
+ * Room at the end of the hop input buffer, at least a whole frame's: the
+ * unparsed tail (less than one frame) moves to the front when the room
+ * left is less than half the buffer.
+ */
+static size_t
+hop_room(struct mux *m)
+{
+	if (m->ilen == 0)
+		m->ioff = 0;
+	else if (m->isize - m->ioff - m->ilen < m->isize / 2) {
+		memmove(m->ibuf, m->ibuf + m->ioff, m->ilen);
+		m->ioff = 0;
+	}
+	return (m->isize - m->ioff - m->ilen);
+}
+
+/*
+ * The hop is readable: one large read straight into the input buffer
+ * (evbuffer_read would take 4096 bytes at a time), then every whole frame
+ * is carried out in place.
+ */
 static void
 hop_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct mux		*m = arg;
-	int			 n;
+	size_t			 room = hop_room(m);
+	ssize_t			 n;
 
-	n = evbuffer_read(m->in, m->rfd, HOP_READ);
+	do {
+		n = read(m->rfd, m->ibuf + m->ioff + m->ilen, room);
+	} while (n == -1 && errno == EINTR);
 	if (n == 0) {
-		m->quiet = (evbuffer_get_length(m->in) == 0);
+		m->quiet = (m->ilen == 0);
 		mux_lost(m, "closed by the peer");
 		return;
 	}
 	if (n == -1) {
-		if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
+		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return;
 		mux_lost(m, "read: %s", strerror(errno));
 		return;
 	}
+	m->ilen += (size_t)n;
 	hop_parse(m);
 }
 
-/* Carry out every whole frame in m->in. */
+/* Carry out every whole frame in the input buffer. */
 static void
 hop_parse(struct mux *m)
 {
 	struct frame_hdr	 h;
 	const uint8_t		*p;
 	const char		*why;
-	size_t			 len, avail, size;
+	size_t			 size;
 	int			 r;
 
 	gettimeofday(&m->last_rx, NULL);
-	while (!m->dead && (len = evbuffer_get_length(m->in)) > 0) {
-		avail = len < FRAME_HDR_LEN ? len : FRAME_HDR_LEN;
-		p = evbuffer_pullup(m->in, avail);
-		r = frame_decode(p, avail, m->ready ? m->mine.max_frame :
+	while (!m->dead && m->ilen > 0) {
+		p = m->ibuf + m->ioff;
+		r = frame_decode(p, m->ilen, m->ready ? m->mine.max_frame :
 		    FRAME_HELLO_LIMIT, &h, &size, &why);
 		if (r == -1) {
 			if (!m->ready)
@@ -2034,18 +2061,13 @@ hop_parse(struct mux *m)
 				mux_lost(m, "malformed frame: %s", why);
 			return;
 		}
-		if (r == 0 && avail < FRAME_HDR_LEN)
+		if (r == 0)
 			break;
-		if (len < size)
-			break;
-		p = evbuffer_pullup(m->in, size);
-		if (frame_decode(p, size, m->ready ? m->mine.max_frame :
-		    FRAME_HELLO_LIMIT, &h, &size, &why) != 1) {
-			mux_lost(m, "malformed frame: %s", why);
-			return;
-		}
+		/* Consumed before it is carried out: recv_frame may not
+		 * come back to this frame, and the next starts after it. */
+		m->ioff += size;
+		m->ilen -= size;
 		recv_frame(m, &h, p + FRAME_HDR_LEN);
-		evbuffer_drain(m->in, size);
 	}
 }
 
@@ -2084,9 +2106,18 @@ static void
 hop_bev_read(struct bufferevent *bev, void *arg)
 {
 	struct mux	*m = arg;
+	struct evbuffer	*in = bufferevent_get_input(bev);
+	size_t		 room;
+	int		 n;
 
-	evbuffer_add_buffer(m->in, bufferevent_get_input(bev));
-	hop_parse(m);
+	while (!m->dead && evbuffer_get_length(in) > 0) {
+		room = hop_room(m);
+		if ((n = evbuffer_remove(in, m->ibuf + m->ioff + m->ilen,
+		    room)) <= 0)
+			break;
+		m->ilen += (size_t)n;
+		hop_parse(m);
+	}
 }
 
 static void
@@ -2180,7 +2211,6 @@ mux_new(struct event_base *base, struct endpoint *hop, int role,
 	m->cb = cb;
 	m->arg = arg;
 	m->next_id = (role == FRAME_ROLE_NEAR) ? 2 : 1;
-	m->in = evbuffer_new();
 	m->out = evbuffer_new();
 	if ((m->bev = endpoint_bev(hop)) != NULL) {
 		bufferevent_setcb(m->bev, hop_bev_read, hop_bev_write,
@@ -2198,6 +2228,8 @@ mux_new(struct event_base *base, struct endpoint *hop, int role,
 	m->ev_dead = event_new(base, -1, 0, mux_dead_cb, m);
 	gettimeofday(&m->last_rx, NULL);
 	frame_hello_init(&m->mine, (uint8_t)role);
+	m->isize = 4 * (FRAME_HDR_LEN + (size_t)m->mine.max_frame);
+	m->ibuf = xmalloc(m->isize);
 	m->mine.caps = FRAME_CAP_TTY;
 #if defined(HAVE_DECL_SOCK_SEQPACKET) && HAVE_DECL_SOCK_SEQPACKET
 	m->mine.caps |= FRAME_CAP_SEQPACKET;
@@ -2302,7 +2334,7 @@ mux_free(struct mux *m)
 	}
 	event_free(m->tick);
 	event_free(m->ev_dead);
-	evbuffer_free(m->in);
+	free(m->ibuf);
 	evbuffer_free(m->out);
 	endpoint_free(m->ep);
 	free(m->rbuf);
