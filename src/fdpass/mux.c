@@ -168,6 +168,7 @@ static void	sess_maybe_free(struct sess *);
 static void	mux_lost(struct mux *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 static void	chan_read_cb(evutil_socket_t, short, void *);
+static int	fd_readable(int);
 static void	chan_write_cb(evutil_socket_t, short, void *);
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -851,7 +852,16 @@ chan_read_stream(struct chan *c, size_t budget)
 	if (c->is_sock)
 		n = fdio_recv_stream(c->fd, buf, budget, fds, &nfds,
 		    FDIO_MAXFDS, &ctrunc);
-	else {
+	else if (!c->own && !fd_readable(c->fd)) {
+		/*
+		 * A received pipe or terminal may block (its O_NONBLOCK is
+		 * the sender's), and the readiness that called us may be
+		 * stale: chan_read_cb can have drained it already as one of
+		 * the session's other fds.  A blocking read here would stall
+		 * every session on the hop until the writer writes again.
+		 */
+		return;
+	} else {
 		do {
 			n = read(c->fd, buf, budget);
 		} while (n == -1 && errno == EINTR);
