@@ -140,6 +140,9 @@ static const struct opt {
 	  "serve every connection, each on its own (no fork(2))" },
 	{ "fdpass", NULL, OT_BOOL, O(fdpass), OG_FDPASS,
 	  "carry fds passed with SCM_RIGHTS across a hop (see ferry(1))" },
+	{ "keepalive-interval", NULL, OT_TIME, O(keepalive_interval),
+	  OG_FDPASS, "fdpass: seconds between pings of a quiet hop "
+	  "(default 15, 0: off); 3 silent intervals lose it" },
 	{ "backlog", NULL, OT_UINT, O(backlog), OG_LISTEN,
 	  "listen(2) backlog (default: the system maximum)" },
 	{ "max-children", "max-conns", OT_UINT, O(max_children), OG_LISTEN,
@@ -730,6 +733,7 @@ opts_init(struct addr_opts *o)
 	o->nodelay = -1;
 	o->interval = 1.0;
 	o->verify = -1;
+	o->keepalive_interval = -1;
 }
 
 static int

@@ -50,7 +50,6 @@
 					   overtaken (PROTOCOL.md 8) */
 #define PASS_LINGER_MS	500		/* keep a passed end for re-passing */
 #define TICK_MS		250
-#define KEEPALIVE_S	15
 #define ORPHAN_LINGER_S	30
 #define HTAB		1024
 
@@ -146,6 +145,8 @@ struct mux {
 	struct chan		*htab[HTAB];
 	uint32_t		 next_id;
 	struct timeval		 last_rx;
+	struct timeval		 last_ping;
+	long			 keepalive_ms;	/* 0: none */
 	int			 ticks;
 	uint8_t			*rbuf;
 	size_t			 rbuflen;
@@ -2269,12 +2270,18 @@ mux_tick_cb(evutil_socket_t fd, short what, void *arg)
 		s->nchans--;
 		sess_maybe_free(s);
 	}
-	idle = ms_since(&m->last_rx) / 1000;
-	if (idle >= 4 * KEEPALIVE_S)
-		mux_lost(m, "keepalive: nothing received for %ld s", idle);
-	else if (idle >= KEEPALIVE_S && m->ticks % (KEEPALIVE_S * 4) == 0)
+	if (m->keepalive_ms == 0 || m->dead)
+		return;
+	idle = ms_since(&m->last_rx);
+	if (idle >= 3 * m->keepalive_ms)
+		mux_lost(m, "keepalive: nothing received for %ld.%01ld s",
+		    idle / 1000, (idle % 1000) / 100);
+	else if (idle >= m->keepalive_ms &&
+	    ms_since(&m->last_ping) >= m->keepalive_ms) {
 		hop_frame(m, buf, frame_ping_encode(buf, sizeof buf,
 		    FRAME_PING, (uint64_t)m->ticks));
+		gettimeofday(&m->last_ping, NULL);
+	}
 }
 
 struct mux *
@@ -2311,6 +2318,7 @@ mux_new(struct event_base *base, struct endpoint *hop, int role,
 	m->tick = event_new(base, -1, EV_PERSIST, mux_tick_cb, m);
 	m->ev_dead = event_new(base, -1, 0, mux_dead_cb, m);
 	gettimeofday(&m->last_rx, NULL);
+	m->keepalive_ms = MUX_KEEPALIVE * 1000;
 	frame_hello_init(&m->mine, (uint8_t)role);
 	m->isize = 4 * (FRAME_HDR_LEN + (size_t)m->mine.max_frame);
 	m->ibuf = xmalloc(m->isize);
@@ -2356,6 +2364,14 @@ mux_attach(struct mux *m, struct endpoint *ep)
 		s->started = 1;
 	}
 	chan_arm(c);
+}
+
+void
+mux_set_keepalive(struct mux *m, double secs)
+{
+	m->keepalive_ms = (long)(secs * 1000);
+	if (secs > 0 && m->keepalive_ms < TICK_MS)
+		m->keepalive_ms = TICK_MS;
 }
 
 int
