@@ -40,6 +40,7 @@
 
 static void	chan_read_cb(evutil_socket_t, short, void *);
 static int	fd_readable(int);
+static void	chan_source_eof(struct chan *);
 static void	chan_write_cb(evutil_socket_t, short, void *);
 
 struct chan *
@@ -67,6 +68,19 @@ out_allowed(const struct chan *c)
 	    (c->access & FRAME_ACCESS_WR));
 }
 
+/* The socket type that stands in for a socket channel of kind. */
+int
+chan_socktype(uint8_t kind)
+{
+	switch (kind) {
+	case FRAME_KIND_SEQPACKET:
+		return (SOCK_SEQPACKET);
+	case FRAME_KIND_DGRAM:
+		return (SOCK_DGRAM);
+	}
+	return (SOCK_STREAM);
+}
+
 struct chan *
 chan_new(struct sess *s, uint32_t id, uint8_t kind, uint8_t access, int mine,
     int fd)
@@ -83,8 +97,9 @@ chan_new(struct sess *s, uint32_t id, uint8_t kind, uint8_t access, int mine,
 	c->fd = fd;
 	c->passfd = -1;
 	c->pollable = 1;
-	c->is_sock = (kind == FRAME_KIND_STREAM || kind == FRAME_KIND_SEQPACKET);
-	c->is_rec = (kind == FRAME_KIND_SEQPACKET);
+	c->is_sock = (kind == FRAME_KIND_STREAM ||
+	    kind == FRAME_KIND_SEQPACKET || kind == FRAME_KIND_DGRAM);
+	c->is_rec = (kind == FRAME_KIND_SEQPACKET || kind == FRAME_KIND_DGRAM);
 	c->qtail = &c->q;
 	if (kind != FRAME_KIND_DEVNULL) {
 		c->out_open = out_allowed(c) ? 1 : 0;
@@ -233,6 +248,29 @@ chan_return_credit(struct chan *c, int force)
 	c->ret = 0;
 }
 
+/*
+ * A datagram socket tells no end of file, so its channel ends with the
+ * session's own connection: when the control channel goes, the datagram
+ * channels stop reading (EOF SEND) and close once the peer, which does
+ * the same, has stopped too.
+ */
+static void
+chan_dgram_end(struct sess *s)
+{
+	struct chan	*c, *next;
+
+	s->nchans++;	/* hold the session */
+	for (c = s->chans; c != NULL; c = next) {
+		next = c->next;
+		if (c->kind != FRAME_KIND_DGRAM || s->m == NULL)
+			continue;
+		if (c->out_open)
+			chan_source_eof(c);
+		chan_check_close(c);
+	}
+	s->nchans--;
+}
+
 void
 chan_free(struct chan *c)
 {
@@ -265,6 +303,8 @@ chan_free(struct chan *c)
 		s->nmine--;
 	else
 		s->ntheirs--;
+	if (c->id == s->id && !s->freeing)
+		chan_dgram_end(s);
 	free(c);
 	sess_maybe_free(s);
 }
@@ -365,7 +405,9 @@ chan_for_passed(struct sess *s, int fd)
 	}
 	if ((cls.kind == FRAME_KIND_TTY && !(m->peer.caps & FRAME_CAP_TTY)) ||
 	    (cls.kind == FRAME_KIND_SEQPACKET &&
-	    !(m->peer.caps & FRAME_CAP_SEQPACKET))) {
+	    !(m->peer.caps & FRAME_CAP_SEQPACKET)) ||
+	    (cls.kind == FRAME_KIND_DGRAM &&
+	    !(m->peer.caps & FRAME_CAP_DGRAM))) {
 		sess_fail(s, 1, FRAME_ERR_KIND, "cannot pass %s: the peer "
 		    "cannot stand in for it", cls.what);
 		close(fd);
@@ -595,7 +637,8 @@ chan_read_record(struct chan *c)
 		    m->peer.max_record);
 		return;
 	}
-	if (n == 0 && nfds == 0) {
+	/* A datagram socket has no end of file: 0 is an empty record. */
+	if (n == 0 && nfds == 0 && c->kind != FRAME_KIND_DGRAM) {
 		chan_source_eof(c);
 		chan_check_close(c);
 		return;
@@ -785,7 +828,7 @@ chan_write(struct chan *c)
 					break;
 				}
 				if (errno == EPIPE || errno == ECONNRESET ||
-				    errno == EIO) {
+				    errno == EIO || errno == ECONNREFUSED) {
 					chan_reader_gone(c);
 					done = 1;
 					break;
@@ -900,8 +943,8 @@ dead_standin(uint8_t kind)
 	switch (kind) {
 	case FRAME_KIND_STREAM:
 	case FRAME_KIND_SEQPACKET:
-		if (sock_pair(kind == FRAME_KIND_STREAM ? SOCK_STREAM :
-		    SOCK_SEQPACKET, fds) == -1)
+	case FRAME_KIND_DGRAM:
+		if (sock_pair(chan_socktype(kind), fds) == -1)
 			return (-1);
 		close(fds[0]);
 		return (fds[1]);

@@ -675,6 +675,7 @@ mux_new(struct event_base *base, struct endpoint *hop, int role,
 #if defined(HAVE_DECL_SOCK_SEQPACKET) && HAVE_DECL_SOCK_SEQPACKET
 	m->mine.caps |= FRAME_CAP_SEQPACKET;
 #endif
+	m->mine.caps |= FRAME_CAP_DGRAM;
 	if (role == FRAME_ROLE_NEAR)
 		m->mine.max_sessions = 0;
 	if (token != NULL)

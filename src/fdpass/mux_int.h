@@ -87,6 +87,7 @@ struct sess {
 	int			 started;	/* near: OPEN sent */
 	int			 failed;
 	int			 reading;	/* in chan_read_cb */
+	int			 freeing;	/* in sess_free */
 	const char		*how;
 	char			 who[SOCK_NTOP_MAX + 16];
 	struct addr_open	*op;
@@ -161,6 +162,7 @@ void		 sess_end_all(struct mux *);
 
 /* chan.c: channels */
 struct chan	*chan_find(struct mux *, uint32_t);
+int		 chan_socktype(uint8_t);
 struct chan	*chan_new(struct sess *, uint32_t, uint8_t kind, uint8_t access,
 		     int mine, int fd);
 void		 chan_arm(struct chan *);

@@ -111,6 +111,7 @@ sess_free(struct sess *s)
 {
 	struct mux	*m = s->m;
 
+	s->freeing = 1;
 	while (s->chans != NULL) {
 		s->chans->sent_close = s->chans->got_close = 1;
 		s->nchans++;
@@ -288,8 +289,8 @@ sess_recv_open(struct mux *m, uint32_t id, const uint8_t *p, size_t len)
 	switch (o.kind) {
 	case FRAME_KIND_STREAM:
 	case FRAME_KIND_SEQPACKET:
-		if (sock_pair(o.kind == FRAME_KIND_STREAM ? SOCK_STREAM :
-		    SOCK_SEQPACKET, fds) == -1)
+	case FRAME_KIND_DGRAM:
+		if (sock_pair(chan_socktype(o.kind), fds) == -1)
 			goto fail;
 		fd = fds[0];
 		pass = fds[1];
