@@ -619,9 +619,21 @@ mux_tick_cb(evutil_socket_t fd, short what, void *arg)
 		s->nchans--;
 		sess_maybe_free(s);
 	}
-	if (m->keepalive_ms == 0 || m->dead)
+	if (m->dead)
 		return;
 	idle = ms_since(&m->last_rx);
+	/*
+	 * No PING before the handshake is done: in the middle of AUTH it
+	 * would be taken for a wrong answer.  A peer slow to start (an exec
+	 * hop) gets HANDSHAKE_S, whatever the interval.
+	 */
+	if (!m->ready) {
+		if (idle >= HANDSHAKE_S * 1000)
+			mux_lost(m, "no handshake after %d s", HANDSHAKE_S);
+		return;
+	}
+	if (m->keepalive_ms == 0)
+		return;
 	if (idle >= 3 * m->keepalive_ms)
 		mux_lost(m, "keepalive: nothing received for %ld.%01ld s",
 		    idle / 1000, (idle % 1000) / 100);

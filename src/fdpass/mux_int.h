@@ -23,6 +23,7 @@
 #define PASS_LINGER_MS	500		/* keep a passed end for re-passing */
 #define TICK_MS		250
 #define ORPHAN_LINGER_S	30
+#define HANDSHAKE_S	60		/* a hop's handshake, at most */
 #define HTAB		1024
 
 enum item_type { IT_DATA, IT_EOF, IT_CLOSE };

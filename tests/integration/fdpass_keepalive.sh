@@ -3,7 +3,8 @@
 # TCP connection stays up and only the pings can tell) is lost within a
 # few intervals; the near client sees its session end and exits non-zero,
 # the near peer keeps serving with a new hop, and the far server survives.
-# A bad interval is refused at start with one line.
+# A bad interval is refused at start with one line, and a far peer slow to
+# start is not taken for a dead one.
 . "$TESTS_DIR/integration/lib.sh"
 
 SPRING="$PYTHON $HELPERS/fdpass_spring.py"
@@ -65,5 +66,23 @@ WAIT=20 wait_for try
 stop "$NEAR"
 stop "$FAR"
 kill -0 "$SERVER" || fail "the spring server died"
+
+# A far peer slow to start (an exec hop whose command takes a second, as
+# docker exec may) with a token and a short interval: the near peer must
+# neither ping in the middle of the handshake nor count the wait as a
+# silent hop.
+printf 'tok\n' >"$T/token"
+export FERRY_TOKEN_FILE="$T/token"
+ferry_bg slow "unix-listen:$T/near/slow.sock,fork,fdpass,keepalive-interval=0.25" \
+    "system:'sleep 1; exec $FERRY -,fdpass,keepalive-interval=0.25 unix-connect:$T/far/spring.sock'"
+SLOW=$FPID
+ready slow
+unset FERRY_TOKEN_FILE
+out=$(echo slow | timeout 30 $SPRING client "$T/near/slow.sock" -- cat) ||
+    fail "client over a slow exec hop failed: $(cat "$T/slow.log")"
+[ "$out" = slow ] || fail "over a slow exec hop got '$out'"
+! grep -Eq "keepalive|handshake|authentication" "$T/slow.log" ||
+    fail "slow hop: $(cat "$T/slow.log")"
+stop "$SLOW"
 stop "$SERVER"
 exit 0
