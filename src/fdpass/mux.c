@@ -97,7 +97,14 @@ hop_want_write(struct mux *m)
 	}
 	if (m->wev == NULL)
 		return;
-	event_add(m->wev, NULL);
+	/*
+	 * Write once this round of callbacks is done (so frames queued by
+	 * several go out in one writev), without the two epoll_ctl calls of
+	 * arming EV_WRITE on a socket that is almost always writable; EV_WRITE
+	 * only once a write has left bytes behind.
+	 */
+	if (!event_pending(m->wev, EV_WRITE, NULL))
+		event_active(m->flush, EV_TIMEOUT, 1);
 	if (!m->full && evbuffer_get_length(m->out) > HOP_HIGH)
 		m->full = 1;
 }
@@ -417,6 +424,7 @@ mux_lost(struct mux *m, const char *fmt, ...)
 	else {
 		event_del(m->rev);
 		event_del(m->wev);
+		event_del(m->flush);
 	}
 	event_del(m->tick);
 	event_active(m->ev_dead, EV_TIMEOUT, 1);
@@ -675,6 +683,7 @@ mux_new(struct event_base *base, struct endpoint *hop, int role,
 		m->rev = event_new(base, m->rfd, EV_READ | EV_PERSIST,
 		    hop_read_cb, m);
 		m->wev = event_new(base, m->wfd, EV_WRITE, hop_write_cb, m);
+		m->flush = event_new(base, -1, 0, hop_write_cb, m);
 	}
 	m->tick = event_new(base, -1, EV_PERSIST, mux_tick_cb, m);
 	m->ev_dead = event_new(base, -1, 0, mux_dead_cb, m);
@@ -777,6 +786,7 @@ mux_shutdown(struct mux *m)
 		evbuffer_write(m->out, m->wfd);
 		event_del(m->rev);
 		event_del(m->wev);
+		event_del(m->flush);
 	}
 	event_del(m->tick);
 }
@@ -793,6 +803,7 @@ mux_free(struct mux *m)
 	else {
 		event_free(m->rev);
 		event_free(m->wev);
+		event_free(m->flush);
 	}
 	event_free(m->tick);
 	event_free(m->ev_dead);

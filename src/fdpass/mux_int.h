@@ -109,7 +109,7 @@ struct mux {
 	uint8_t			*ibuf;		/* hop input: frames in place */
 	size_t			 isize, ioff, ilen;
 	struct evbuffer		*out;
-	struct event		*rev, *wev, *tick, *ev_dead;
+	struct event		*rev, *wev, *flush, *tick, *ev_dead;
 	int			 ready, dead, full;
 	int			 quiet;		/* a normal end: log_info */
 	int			 hello;		/* peer's HELLO accepted */
