@@ -225,6 +225,9 @@ static const struct opt {
 	  "serve every connection, each on its own (no fork(2))" },
 	{ "fdpass", NULL, OT_BOOL, O(fdpass), OG_FDPASS,
 	  "carry fds passed with SCM_RIGHTS across a hop (see ferry(1))" },
+	{ "keepalive-interval", NULL, OT_TIME, O(keepalive_interval),
+	  OG_FDPASS, "fdpass: seconds between pings of a quiet hop "
+	  "(default 15, 0: off); 3 silent intervals lose it" },
 	{ "range", NULL, OT_STRING, O(range), OG_RANGE,
 	  "allow only clients from these ADDR[/BITS] (space separated)" },
 	{ "allow-uid", NULL, OT_STRING, O(allow_uid), OG_PEERCRED,
@@ -868,6 +871,7 @@ opts_init(struct addr_opts *o)
 	o->nodelay = -1;
 	o->interval = 1.0;
 	o->verify = -1;
+	o->keepalive_interval = -1;
 }
 
 static int

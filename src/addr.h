@@ -25,7 +25,7 @@ struct acl;
 #define OG_TCP		0x0008	/* nodelay keepalive */
 #define OG_CONNECT	0x0010	/* retry interval forever connect-timeout */
 #define OG_FILE		0x0020	/* append trunc creat excl rdonly wronly ... */
-#define OG_FDPASS	0x0040	/* fdpass */
+#define OG_FDPASS	0x0040	/* fdpass keepalive-interval */
 #define OG_TLS		0x0080	/* tls cert key cafile verify ... */
 #define OG_UNIX		0x0100	/* type */
 #define OG_RECVFROM	0x4000	/* fork max-children on a datagram server */
@@ -52,6 +52,7 @@ struct addr_opts {
 	char		*allow_gid;
 	struct acl	*acl;		/* the three above, compiled */
 	int		 fdpass;
+	double		 keepalive_interval;	/* fdpass; -1: not given */
 	int		 socktype;	/* 0: stream; SOCK_SEQPACKET */
 	int		 backlog;
 	int		 max_children;

@@ -281,6 +281,11 @@ bridge_run(struct event_base *base, struct addr *left, struct addr *right,
 		if (a->wr != NULL && a->wr->o.tls &&
 		    tls_setup(a->wr, addr_listens(a->wr)) == -1)
 			return (1);
+		if (a->o.keepalive_interval >= 0) {
+			log_err("%s: keepalive-interval is for fdpass hops; "
+			    "plain TCP has keepalive (SO_KEEPALIVE)", a->text);
+			return (1);
+		}
 		if (a->o.socktype != 0 && a->o.tls) {
 			log_err("%s: TLS runs over stream sockets only, not "
 			    "over records", a->text);

@@ -96,6 +96,16 @@ odd_kind(int fd, const struct stat *st)
 	return ("an fd of an unknown kind");
 }
 
+/* Has the datagram socket fd a peer (connect(2), socketpair(2))? */
+static int
+dgram_connected(int fd)
+{
+	struct sockaddr_storage	ss;
+	socklen_t		len = sizeof ss;
+
+	return (getpeername(fd, (struct sockaddr *)&ss, &len) == 0);
+}
+
 int
 fdio_classify(int fd, struct fdio_class *c)
 {
@@ -139,8 +149,15 @@ fdio_classify(int fd, struct fdio_class *c)
 			return (0);
 #endif
 		case SOCK_DGRAM:
+			/* Records go to the peer it is connected to: one
+			 * that sends to many has no single stand-in. */
 			c->what = "a datagram socket";
-			return (-1);
+			if (!dgram_connected(fd)) {
+				c->what = "an unconnected datagram socket";
+				return (-1);
+			}
+			c->kind = FRAME_KIND_DGRAM;
+			return (0);
 		}
 		c->what = "a socket of an unknown type";
 		return (-1);

@@ -46,6 +46,7 @@ struct fdpass {
 	int			 status;
 	int			 signo;
 	int			 done;
+	double			 keepalive;	/* seconds, 0: none */
 	struct listener		*listener;
 	/* near */
 	struct mux		*mux;
@@ -190,6 +191,7 @@ near_hop_opened(struct endpoint *ep, void *arg)
 	}
 	log_debug("%s: hop open", f->hop->text);
 	f->mux = mux_new(f->base, ep, FRAME_ROLE_NEAR, NULL, near_mux_cb, f);
+	mux_set_keepalive(f->mux, f->keepalive);
 	for (i = 0; i < f->npending; i++)
 		mux_attach(f->mux, f->pending[i]);
 	f->npending = 0;
@@ -268,8 +270,9 @@ far_new_hop(struct fdpass *f, struct endpoint *ep)
 		return;
 	}
 	log_debug("%s: hop %s", f->hop->text, endpoint_name(ep));
-	f->muxes[f->nmuxes++] = mux_new(f->base, ep, FRAME_ROLE_FAR, f->local,
+	f->muxes[f->nmuxes] = mux_new(f->base, ep, FRAME_ROLE_FAR, f->local,
 	    far_mux_cb, f);
+	mux_set_keepalive(f->muxes[f->nmuxes++], f->keepalive);
 }
 
 static void
@@ -360,6 +363,18 @@ fdpass_sides(struct fdpass *f, struct addr *left, struct addr *right,
 		return (-1);
 	}
 	f->role = addr_listens(f->local) ? FRAME_ROLE_NEAR : FRAME_ROLE_FAR;
+	/* On the hop, or on the local address where fdpass often sits. */
+	f->keepalive = f->hop->o.keepalive_interval;
+	if (f->keepalive < 0)
+		f->keepalive = f->local->o.keepalive_interval;
+	if (f->keepalive < 0)
+		f->keepalive = MUX_KEEPALIVE;
+	else if (f->keepalive > 0 && f->keepalive < 0.25) {
+		log_err("%s: keepalive-interval=%g is too short: 0.25 seconds "
+		    "at least, or 0 for none", f->hop->o.keepalive_interval >= 0 ?
+		    f->hop->text : f->local->text, f->keepalive);
+		return (-1);
+	}
 	if (f->role == FRAME_ROLE_NEAR) {
 		f->many = f->local->o.fork;
 		if (f->hop->o.fork) {

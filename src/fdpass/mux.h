@@ -38,6 +38,13 @@ struct mux	*mux_new(struct event_base *, struct endpoint *hop, int role,
  * mux's end the client is closed (it sees EOF).
  */
 void		 mux_attach(struct mux *, struct endpoint *ep);
+/*
+ * Ping the hop when nothing came for secs seconds, every secs seconds,
+ * and lose it (MUX_DEAD) once nothing came for three times that; 0: no
+ * keepalive.  The default is MUX_KEEPALIVE seconds.
+ */
+#define MUX_KEEPALIVE	15
+void		 mux_set_keepalive(struct mux *, double secs);
 /* Sessions alive on the mux. */
 int		 mux_sessions(const struct mux *);
 /*

@@ -435,6 +435,8 @@ static const struct opt_case {
 	{ "wronly", "o-wronly", G_FILE, NULL, F_INT, OFF(wronly), 1, 0, NULL },
 #ifdef OG_FDPASS
 	{ "fdpass", NULL, G_FDPASS, NULL, F_INT, OFF(fdpass), 1, 0, NULL },
+	{ "keepalive-interval", NULL, G_FDPASS, "2.5", F_DBL,
+	  OFF(keepalive_interval), 0, 2.5, NULL },
 #if defined(OG_UNIX) && HAVE_DECL_SOCK_SEQPACKET
 	{ "type", "socktype", G_UNIX, "seqpacket", F_INT, OFF(socktype),
 	  SOCK_SEQPACKET, 0, NULL },

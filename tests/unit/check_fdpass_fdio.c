@@ -99,9 +99,16 @@ START_TEST(test_sockets)
 	close(sv[1]);
 #endif
 	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_DGRAM, 0, sv), 0);
-	ck_assert_str_eq(classify_bad(sv[0]), "a datagram socket");
+	c = classify_ok(sv[0]);
+	ck_assert_int_eq(c.kind, FRAME_KIND_DGRAM);
+	ck_assert_int_eq(c.access, FRAME_ACCESS_RDWR);
 	close(sv[0]);
 	close(sv[1]);
+	/* Unconnected: no single peer to stand in for. */
+	l = socket(AF_UNIX, SOCK_DGRAM, 0);
+	ck_assert_int_ge(l, 0);
+	ck_assert_str_eq(classify_bad(l), "an unconnected datagram socket");
+	close(l);
 	l = socket(AF_UNIX, SOCK_STREAM, 0);
 	ck_assert_int_ge(l, 0);
 	{
