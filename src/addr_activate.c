@@ -48,9 +48,20 @@ activate_stream(struct addr *a, int fd, struct bound *b)
 	return (0);
 }
 
+/* A datagram socket: the listener serves it as *-RECVFROM does. */
+static int
+activate_dgram(struct addr *a, int fd, struct bound *b)
+{
+	b->fd = fd;
+	b->inherited = 1;
+	return (0);
+}
+
 /*
- * What each socket type gets: a type ferry can serve has a bind function
- * (the datagram relay plugs its own in here), the others an error.
+ * What each socket type gets: a listening stream or seqpacket socket is
+ * accepted on (seqpacket connections relayed record for record), a
+ * datagram socket served as *-RECVFROM is (one session per sender with
+ * fork); anything else is an error.
  */
 static const struct {
 	int		 type;
@@ -58,9 +69,9 @@ static const struct {
 	int		(*bind)(struct addr *, int, struct bound *);
 } types[] = {
 	{ SOCK_STREAM, "stream", activate_stream },
-	{ SOCK_DGRAM, "datagram", NULL },
+	{ SOCK_DGRAM, "datagram", activate_dgram },
 #if HAVE_DECL_SOCK_SEQPACKET
-	{ SOCK_SEQPACKET, "seqpacket", NULL },
+	{ SOCK_SEQPACKET, "seqpacket", activate_stream },
 #endif
 };
 

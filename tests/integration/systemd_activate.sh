@@ -10,7 +10,8 @@
 #    ready file naming the passed socket;
 #  - one ferry per connection: --accept with FD:3, --inetd --accept with
 #    FD:0 and with STDIO;
-#  - a stream socket that is not listening, a datagram socket, a file, a
+#  (datagram and seqpacket sockets: systemd_dgram.sh)
+#  - a stream socket that is not listening, a file, a
 #    closed fd, an unknown name, no LISTEN_FDS, another LISTEN_PID: one
 #    line each, exit 1.
 . "$TESTS_DIR/integration/lib.sh"
@@ -163,14 +164,6 @@ ferry_pipe cnl "$T/hello" "$T/out" - "unix-connect:$T/nl.sock"
 wait_for grep -q 'not listening' "$T/notlisten.log"
 expect_log notlisten "^ferry: accept-fd:3: fd 3 is a stream socket that is not listening \\(for a connection already accepted, as with Accept=yes or --inetd, use FD:3\\)\$"
 stop "$S"
-
-# A datagram socket: not supported yet, said in one line.
-activated dgram --datagram -l "$T/dg.sock" "$FERRY" accept-fd:3,fork -
-S=$A
-"$PYTHON" -c 'import socket, sys; socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM).sendto(b"x", sys.argv[1])' "$T/dg.sock"
-await "$S"
-[ "$REAPED" -eq 1 ] || fail "datagram socket: exit $REAPED"
-expect_log dgram "^ferry: accept-fd:3,fork: fd 3 is a datagram socket: activation of datagram sockets is not supported yet\$"
 
 # A name nobody passed.
 activated noname -l "$T/nn.sock" --fdname=web "$FERRY" systemd:api -
