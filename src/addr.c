@@ -70,6 +70,15 @@ static const struct addr_kind kinds[] = {
 	{ "ABSTRACT-CLIENT", &addr_abstract_connect_ops, { "name", NULL }, 1,
 	  OG_CONNECT | OG_TLS, KIND_REST, 1,
 	  "connect to an abstract UNIX socket (also ABSTRACT)" },
+	{ "ABSTRACT-SENDTO", &addr_unix_sendto_ops, { "name", NULL }, 1,
+	  OG_UNIXBIND, KIND_REST | KIND_ABSTRACT, 0,
+	  "send datagrams to an abstract UNIX datagram socket" },
+	{ "ABSTRACT-RECVFROM", &addr_unix_recv_ops, { "name", NULL }, 1,
+	  OG_RECVFROM, KIND_LISTEN | KIND_REST | KIND_ABSTRACT, 0,
+	  "abstract UNIX datagrams from a sender, replies to it" },
+	{ "ABSTRACT-RECV", &addr_unix_recv_ops, { "name", NULL }, 1,
+	  0, KIND_LISTEN | KIND_REST | KIND_RECV | KIND_ABSTRACT, 0,
+	  "receive abstract UNIX datagrams from anyone, no replies" },
 #endif
 	{ "TCP-LISTEN", &addr_tcp_listen_ops, { "port", NULL }, 1,
 	  OG_LISTEN | OG_IP | OG_TCP | OG_FDPASS | OG_TLS | OG_RANGE,
@@ -317,6 +326,7 @@ static const struct opt {
 static const char *const unbuilt[] = {
 #ifndef HAVE_ABSTRACT_SOCKETS
 	"ABSTRACT-LISTEN", "ABSTRACT-CONNECT", "ABSTRACT-CLIENT", "ABSTRACT",
+	"ABSTRACT-SENDTO", "ABSTRACT-RECVFROM", "ABSTRACT-RECV",
 #endif
 #ifndef HAVE_LINUX_VM_SOCKETS_H
 	"VSOCK-LISTEN", "VSOCK-CONNECT", "VSOCK", "VSOCK-L",

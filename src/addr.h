@@ -39,6 +39,7 @@ struct acl;
 #define KIND_SHARED	0x0004	/* an fd of this process (stdio, FD:n) */
 #define KIND_TLS	0x0008	/* the tls option is on by default */
 #define KIND_RECV	0x0100	/* datagrams from anyone, no replies */
+#define KIND_ABSTRACT	0x0200	/* a name in Linux's abstract namespace */
 
 /* What the relay needs from an opened address. */
 #define ADDR_RD		0x1

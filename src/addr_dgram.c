@@ -255,6 +255,16 @@ const struct addr_ops addr_udp_server_ops = {
 
 /* ---- UNIX datagram sockets ---------------------------------------------- */
 
+/* The peer's address: a path, or an ABSTRACT-* kind's name. */
+static int
+unixdg_addr(struct addr *a, struct sockaddr_un *sun, socklen_t *lenp,
+    char **errp)
+{
+	if (a->kind->flags & KIND_ABSTRACT)
+		return (sock_unix_abstract(a->params[0], sun, lenp, errp));
+	return (sock_unix_addr(a->params[0], sun, lenp, errp));
+}
+
 static int
 unixdg_check(struct addr *a, char **errp)
 {
@@ -262,7 +272,7 @@ unixdg_check(struct addr *a, char **errp)
 	socklen_t		len;
 
 	a->o.socktype = SOCK_DGRAM;
-	if (sock_unix_addr(a->params[0], &sun, &len, errp) == -1)
+	if (unixdg_addr(a, &sun, &len, errp) == -1)
 		return (-1);
 	if (a->o.bind != NULL && sock_unix_addr(a->o.bind, &sun, &len,
 	    errp) == -1)
@@ -330,7 +340,7 @@ unixdg_open(struct addr_open *op)
 	const char		*hint = "";
 	int			 fd;
 
-	if (sock_unix_addr(a->params[0], &sun, &len, &err) == -1)
+	if (unixdg_addr(a, &sun, &len, &err) == -1)
 		goto fail;
 	if ((fd = sock_socket(AF_UNIX, SOCK_DGRAM, 1)) == -1) {
 		err = xasprintf("socket: %s", strerror(errno));
@@ -352,7 +362,8 @@ unixdg_open(struct addr_open *op)
 			hint = " (not a datagram socket: UNIX-CONNECT?)";
 			break;
 		}
-		err = xasprintf("connect to %s: %s%s", a->params[0],
+		err = xasprintf("connect to %s%s: %s%s",
+		    (a->kind->flags & KIND_ABSTRACT) ? "@" : "", a->params[0],
 		    strerror(errno), hint);
 		close(fd);
 		if (local != NULL)

@@ -34,7 +34,8 @@ static int
 unix_abstract(const struct addr *a)
 {
 	return (a->kind->ops == &addr_abstract_listen_ops ||
-	    a->kind->ops == &addr_abstract_connect_ops);
+	    a->kind->ops == &addr_abstract_connect_ops ||
+	    (a->kind->flags & KIND_ABSTRACT));
 }
 
 /* The socket address of a's path or abstract name. */

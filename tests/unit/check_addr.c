@@ -246,6 +246,12 @@ static const struct kind_case {
 	  "ABSTRACT-CONNECT:<name>", "name", "", G_CONN | G_TLS, 0, 1 },
 	{ "ABSTRACT-CLIENT", ":ferry.test", 1, "ferry.test", NULL,
 	  "ABSTRACT-CLIENT:<name>", "name", "ABSTRACT", G_CONN | G_TLS, 0, 1 },
+	{ "ABSTRACT-SENDTO", ":ferry.test", 1, "ferry.test", NULL,
+	  "ABSTRACT-SENDTO:<name>", "name", "", G_UNIXBIND, 0, 1 },
+	{ "ABSTRACT-RECVFROM", ":ferry.test", 1, "ferry.test", NULL,
+	  "ABSTRACT-RECVFROM:<name>", "name", "", G_RECVFROM, 1, 1 },
+	{ "ABSTRACT-RECV", ":ferry.test", 1, "ferry.test", NULL,
+	  "ABSTRACT-RECV:<name>", "name", "", 0, 1, 1 },
 #endif
 	{ "TCP-LISTEN", ":8080", 1, "8080", NULL, "TCP-LISTEN:<port>", "port",
 	  "TCP-L", G_LISTEN | G_IP | G_TCP | G_FDPASS | G_TLS | G_RANGE, 1, 0 },

@@ -6,7 +6,8 @@
     dgram.py multi SPEC --clients K [--count N] [--tmp DIR]
     dgram.py oversize SPEC [--size BYTES]
 
-SPEC is udp4:HOST:PORT, udp6:[HOST]:PORT, unixdg:PATH or seqpacket:PATH
+SPEC is udp4:HOST:PORT, udp6:[HOST]:PORT, unixdg:PATH, abstract:NAME (a
+datagram socket in Linux's abstract namespace) or seqpacket:PATH
 (port 0 lets the kernel pick; the ready file gets the real address).
 
     echo      send every record back to its sender, whole
@@ -43,6 +44,8 @@ def parse(spec):
         return fam, socket.SOCK_DGRAM, (host, int(port))
     if kind == "unixdg":
         return socket.AF_UNIX, socket.SOCK_DGRAM, rest
+    if kind == "abstract":      # a name in Linux's abstract namespace
+        return socket.AF_UNIX, socket.SOCK_DGRAM, "\0" + rest
     if kind == "seqpacket":
         return socket.AF_UNIX, socket.SOCK_SEQPACKET, rest
     sys.exit("bad spec " + spec)
@@ -59,7 +62,7 @@ def echo(args):
     s = socket.socket(fam, typ)
     s.bind(addr)
     if fam == socket.AF_UNIX:
-        where = addr
+        where = addr.replace("\0", "@")
     else:
         h, p = s.getsockname()[:2]
         where = "[%s]:%d" % (h, p) if fam == socket.AF_INET6 else "%s:%d" % (h, p)
@@ -91,6 +94,8 @@ def client(spec, bind=None):
     s = socket.socket(fam, typ)
     if bind:
         s.bind(bind)
+    elif fam == socket.AF_UNIX and addr.startswith("\0"):
+        s.bind("")             # an autobound abstract name
     elif fam == socket.AF_UNIX and typ == socket.SOCK_DGRAM:
         s.bind(tempfile.mktemp(prefix="c", suffix=".sock",
                                dir=os.path.dirname(addr)))
