@@ -67,7 +67,8 @@ ferry_bg max "unix-listen:$T/max.sock,fork,max-children=1" "unix-connect:$T/echo
 MAX=$FPID
 ready max
 mbefore=$(nfds "$MAX")
-bg hold "$PYTHON" "$CLIENT" hold "unix:$T/max.sock" --ready "$T/hold.ready" --keep
+# (held for as long as the probes take, however loaded the machine)
+bg hold "$PYTHON" "$CLIENT" hold "unix:$T/max.sock" --ready "$T/hold.ready" --keep --timeout 900
 HOLD=$BGPID
 wait_for test -s "$T/hold.ready"
 i=0
