@@ -452,14 +452,18 @@ find_kind(const char *name, size_t len)
 	return (NULL);
 }
 
-/* Edit distance, for "did you mean" hints on short names. */
+/*
+ * Edit distance, for "did you mean" hints on short names; SIZE_MAX when it
+ * is surely at least limit (the lengths alone tell).
+ */
 static size_t
-distance(const char *a, const char *b)
+distance(const char *a, const char *b, size_t limit)
 {
 	size_t	la = strlen(a), lb = strlen(b), i, j, prev, tmp, best;
 	size_t	row[32];
 
-	if (la >= nitems(row) || lb >= nitems(row))
+	if (la >= nitems(row) || lb >= nitems(row) ||
+	    (la > lb ? la - lb : lb - la) >= limit)
 		return (SIZE_MAX);
 	for (j = 0; j <= lb; j++)
 		row[j] = j;
@@ -488,13 +492,13 @@ closest_kind(const char *name)
 	size_t		 i, d, bestd = 3;
 
 	for (i = 0; i < nitems(kinds); i++) {
-		if ((d = distance(name, kinds[i].name)) < bestd) {
+		if ((d = distance(name, kinds[i].name, bestd)) < bestd) {
 			bestd = d;
 			best = kinds[i].name;
 		}
 	}
 	for (i = 0; i < nitems(aliases); i++) {
-		if ((d = distance(name, aliases[i].alias)) < bestd) {
+		if ((d = distance(name, aliases[i].alias, bestd)) < bestd) {
 			bestd = d;
 			best = aliases[i].alias;
 		}
