@@ -50,6 +50,7 @@ usage(FILE *f)
 "  --gen-psk FILE\n"
 "              write a new random TLS pre-shared key to FILE (mode 0600)\n"
 "  --no-splice use read(2)/write(2) even where splice(2) could serve\n"
+"  --progress  on a terminal, show bytes each way, rate and time, like pv\n"
 "  --stats SEC every SEC seconds (and on SIGUSR1), log each connection:\n"
 "              its peers, age and bytes each way\n"
 "  --ready-file FILE\n"
@@ -72,6 +73,27 @@ usage(FILE *f)
 	    "(fdpass).\n");
 	fprintf(f, "\nExit status: 0 when the relay ended normally, 1 on an "
 	    "error, 128+N after signal N.\nSee ferry(1).\n");
+}
+
+/*
+ * The event loop.  A chain of callbacks that keep each other going (a file
+ * copied to a file: pump, relay, pump) would otherwise run to its end
+ * before the loop looks at timers or signals again; after 64 callbacks or
+ * 20 ms it looks.
+ */
+static struct event_base *
+loop_new(void)
+{
+	struct event_config	*cfg;
+	struct event_base	*base;
+	struct timeval		 tv = { 0, 20000 };
+
+	if ((cfg = event_config_new()) == NULL)
+		return (NULL);
+	(void)event_config_set_max_dispatch_interval(cfg, &tv, 64, 0);
+	base = event_base_new_with_config(cfg);
+	event_config_free(cfg);
+	return (base);
 }
 
 /* -lf FILE, -ls (stderr, the default), -ly[FACILITY]: where logs go. */
@@ -175,6 +197,10 @@ main(int argc, char **argv)
 				return (1);
 			continue;
 		}
+		if (strcmp(arg, "--progress") == 0) {
+			conf.relay.progress = 1;
+			continue;
+		}
 		if (strcmp(arg, "--no-splice") == 0) {
 			conf.relay.nosplice = 1;
 			continue;
@@ -276,11 +302,15 @@ main(int argc, char **argv)
 			a[naddr]->o.pf = pf;
 	}
 
+	if (conf.relay.progress && (a[0]->o.fork || a[1]->o.fork)) {
+		log_warn("--progress shows one relay: ignored with fork");
+		conf.relay.progress = 0;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGUSR1, SIG_IGN);	/* --stats: the bridge takes it */
 	child_raise_nofile();
 	atexit(listener_cleanup_files);
-	if ((base = event_base_new()) == NULL)
+	if ((base = loop_new()) == NULL)
 		log_fatal("cannot create an event loop");
 	child_init(base);
 	notify_init(base);

@@ -34,6 +34,7 @@
 #define SPLICE_ROUNDS	8	/* per callback, so no relay hogs the loop */
 #define POOL_MAX	32	/* idle splice pipes kept for reuse */
 #define BOUNCE_SIZE	16384	/* no pipe to be had: copy this much a time */
+#define PROGRESS_USEC	500000	/* --progress: the line's refresh */
 
 enum dir_state {
 	DIR_OPEN,		/* moving bytes */
@@ -99,6 +100,7 @@ struct relay {
 	struct event		*ev_linger;
 	struct event		*ev_idle;
 	struct event		*ev_stop;
+	struct event		*ev_progress;
 	relay_done_cb		*cb;
 	void			*arg;
 };
@@ -673,6 +675,49 @@ side_free(struct side *s)
 	endpoint_free(s->ep);
 }
 
+/* 1536 -> "1.5 KiB", into buf. */
+static const char *
+human(char *buf, size_t size, double n)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB" };
+	int			 u = 0;
+
+	while (n >= 1024 && u < 4) {
+		n /= 1024;
+		u++;
+	}
+	snprintf(buf, size, u == 0 ? "%.0f %s" : "%.1f %s", n, units[u]);
+	return (buf);
+}
+
+/*
+ * --progress: one line on the terminal, rewritten in place, like pv:
+ * bytes each way, the mean rate, the time so far; the last one stays.
+ */
+static void
+progress_show(struct relay *r, int last)
+{
+	struct timeval	now, took;
+	double		secs;
+	char		a[32], b[32], c[32];
+
+	evutil_gettimeofday(&now, NULL);
+	evutil_timersub(&now, &r->start, &took);
+	secs = (double)took.tv_sec + (double)took.tv_usec / 1e6;
+	fprintf(stderr, "\rferry: %s >, %s <, %s/s, %.1fs%s",
+	    human(a, sizeof a, (double)r->dir[0].bytes),
+	    human(b, sizeof b, (double)r->dir[1].bytes),
+	    human(c, sizeof c, secs > 0 ? (double)(r->dir[0].bytes +
+	    r->dir[1].bytes) / secs : 0), secs, last ? "\033[K\n" : "\033[K");
+	fflush(stderr);
+}
+
+static void
+relay_progress(evutil_socket_t fd, short what, void *arg)
+{
+	progress_show(arg, 0);
+}
+
 void
 relay_describe(const struct relay *r, char *buf, size_t size)
 {
@@ -709,6 +754,10 @@ relay_teardown(evutil_socket_t fd, short what, void *arg)
 		    (unsigned long long)r->dir[0].bytes,
 		    (unsigned long long)r->dir[1].bytes,
 		    (long)took.tv_sec, (long)took.tv_usec / 1000);
+	}
+	if (r->ev_progress != NULL) {
+		progress_show(r, 1);
+		event_free(r->ev_progress);
 	}
 	dir_free(&r->dir[0]);
 	dir_free(&r->dir[1]);
@@ -904,6 +953,13 @@ relay_new(struct event_base *base, struct endpoint *left,
 		if (endpoint_shutdown_wr(ep[!i]) == -1)
 			log_debug("%s: shutdown: %s", endpoint_name(ep[!i]),
 			    strerror(errno));
+	}
+	if (conf->progress && isatty(STDERR_FILENO)) {
+		r->ev_progress = event_new(base, -1, EV_PERSIST, relay_progress,
+		    r);
+		tv.tv_sec = 0;
+		tv.tv_usec = PROGRESS_USEC;
+		event_add(r->ev_progress, &tv);
 	}
 	if (conf->linger > 0)
 		r->ev_linger = evtimer_new(base, relay_linger, r);

@@ -24,6 +24,7 @@ struct relay_conf {
 	int	 dump;		/* 0, 'v' (text) or 'x' (hex) to stderr */
 	size_t	 readsize;	/* -b */
 	int	 nosplice;	/* --no-splice: read/write even where splice(2) */
+	int	 progress;	/* --progress: bytes and rate on a terminal */
 };
 
 enum relay_end {
