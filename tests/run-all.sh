@@ -11,6 +11,7 @@
 #     sanitizer report in a test's log fails that test
 #  5. make -j2 distcheck, from the normal build
 #  6. make fuzz-run: each libFuzzer target for FUZZ_SECS seconds [20]
+#  7. contrib/debian/build-deb.sh: the .deb builds; its ferry runs
 #
 # Each build is out of tree, in a temp dir (FERRY_BUILD_ROOT to choose it),
 # removed after a clean run and kept, with its logs, after a failure.  Works
@@ -174,6 +175,16 @@ else
 		else
 			note_failure "make fuzz-run"
 		fi
+	fi
+	# The Debian package builds, and what it installs runs.
+	say "package: contrib/debian/build-deb.sh"
+	if deb=$(sh contrib/debian/build-deb.sh "$root") &&
+	    dpkg -x "$deb" "$root/deb" &&
+	    "$root/deb/usr/bin/ferry" -V &&
+	    [ -f "$root/deb/usr/share/man/man1/ferry.1.gz" ]; then
+		passed=$((passed + 1))
+	else
+		note_failure "Debian package"
 	fi
 fi
 

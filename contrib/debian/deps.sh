@@ -20,9 +20,9 @@ DEPS_BUILD="build-essential autoconf automake libtool pkg-config
 libevent-dev libssl-dev check"
 # The demo and the tests: real peers and clients, process and socket tools,
 # servers and clients that later scenarios put behind or in front of
-# ferry, and clang for the libFuzzer targets.
+# ferry, clang for the libFuzzer targets, debhelper for the package.
 DEPS_TEST="python3 curl socat procps iproute2 openssl nginx-light
-openssh-server openssh-client ruby clang"
+openssh-server openssh-client ruby clang debhelper"
 DEPS_PACKAGES="$DEPS_BUILD $DEPS_TEST"
 
 # Print the packages of $DEPS_PACKAGES that are not installed, one a line.
