@@ -21,7 +21,8 @@ activated() {
 
 # fork on a datagram socket needs SOCK_SEQPACKET socketpairs; without them
 # (the portable build) one sender is served, without fork.
-if "$FERRY" --help | grep -q 'stream (default) or seqpacket'; then
+"$FERRY" "unix-connect:$T/none,type=seqpacket" - </dev/null 2>"$T/probe.log" || true
+if ! grep -q "takes stream, not" "$T/probe.log"; then
 	FORK=,fork
 	senders() { timeout 60 $DG multi "$1" --clients 4 --count 50; }
 else
@@ -55,7 +56,7 @@ stop "$D"
 
 # SOCK_SEQPACKET, accepted on like a stream, relayed record for record.
 if "$PYTHON" -c 'import socket; socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET)' 2>/dev/null &&
-    "$FERRY" --help | grep -q 'stream (default) or seqpacket'; then
+    [ -n "$FORK" ]; then
 	bg secho "$PYTHON" "$HELPERS/dgram.py" echo "seqpacket:$T/secho.sock" --ready "$T/secho.ready"
 	wait_for test -s "$T/secho.ready"
 	activated seq --seqpacket -l "$T/sp.sock" "$FERRY" accept-fd:3,fork \
