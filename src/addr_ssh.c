@@ -211,7 +211,7 @@ line_meaningful(const char *s)
 
 /*
  * Take what is readable on fd into m's partial line; each whole line is
- * kept as m->last if it says something, and logged if log is set.
+ * logged if log is set, else kept as m->last if it says something.
  * Returns 0 at end of file, 1 otherwise.
  */
 static int
@@ -240,10 +240,11 @@ sshm_read_err(struct sshm *m, int fd, int log)
 			m->plen = 0;
 			if (!line_meaningful(m->part))
 				continue;
-			memcpy(m->last, m->part, sizeof m->last);
-			if (log)
+			if (log)	/* said now: not the reason it ends */
 				log_warn("%s: ssh: %s", m->addr->text,
 				    m->part);
+			else
+				memcpy(m->last, m->part, sizeof m->last);
 		}
 	}
 	if (m->plen > 0) {

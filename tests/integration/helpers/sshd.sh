@@ -38,8 +38,6 @@ KbdInteractiveAuthentication no
 AllowStreamLocalForwarding yes
 AllowTcpForwarding yes
 StreamLocalBindUnlink yes
-MaxSessions 100
-MaxStartups 100
 LogLevel VERBOSE
 EOC
 		: >"$SSHLOG"
