@@ -18,9 +18,12 @@
  * SSH then asks the master ("test -S PATH") whether the remote socket
  * exists, so a wrong path is a clear error rather than an early EOF.
  *
- * The login is waited for with the loop blocked (bounded by LOGIN_SEC):
- * simple, and it happens once per address.  Masters are stopped, and
- * their directories removed, at exit.
+ * SSH starts its master from the event loop: connections that arrive
+ * meanwhile wait for it, and all fail with its error if it ends first
+ * (or is not up within LOGIN_SEC).  The "test -S" probe, one round trip
+ * over the open connection, and SSH-LISTEN's login at start-up are waited
+ * for with the loop blocked.  Masters are stopped, and their directories
+ * removed, at exit.
  */
 #include "config.h"
 
@@ -59,12 +62,27 @@ struct sshm {
 	char			*dir;
 	char			*ctl;
 	char			*sock;
+	int			 up;		/* logged in, forwarding */
 	int			 errfd;		/* the master's stderr */
 	struct event		*ev_err;
+	/* SSH: starting without blocking the loop. */
+	struct event_base	*base;
+	int			 outfd;		/* LocalCommand says "up" */
+	struct event		*ev_out;
+	struct event		*ev_timer;
+	const char		*why;		/* we stopped it: why */
+	struct ssh_wait		*waiters;	/* opens waiting for it */
 	char			 part[LINE_MAX_SSH];	/* a line so far */
 	size_t			 plen;
 	char			 last[LINE_MAX_SSH];	/* last meaningful */
 	struct sshm		*next;
+};
+
+/* An SSH open waiting for its master to be up. */
+struct ssh_wait {
+	struct addr_open	*op;
+	struct sshm		*m;
+	struct ssh_wait		*next;
 };
 
 static struct sshm	*masters;
@@ -261,7 +279,7 @@ sshm_err_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct sshm	*m = arg;
 
-	if (sshm_read_err(m, m->errfd, 1) == 0) {
+	if (sshm_read_err(m, m->errfd, m->up) == 0) {
 		event_free(m->ev_err);
 		m->ev_err = NULL;
 	}
@@ -281,6 +299,19 @@ sshm_clear(struct sshm *m)
 		close(m->errfd);
 		m->errfd = -1;
 	}
+	if (m->ev_out != NULL) {
+		event_free(m->ev_out);
+		m->ev_out = NULL;
+	}
+	if (m->outfd != -1) {
+		close(m->outfd);
+		m->outfd = -1;
+	}
+	if (m->ev_timer != NULL) {
+		event_free(m->ev_timer);
+		m->ev_timer = NULL;
+	}
+	m->up = 0;
 	if (m->ctl != NULL)
 		(void)unlink(m->ctl);
 	if (m->sock != NULL && !m->reverse)
@@ -290,6 +321,8 @@ sshm_clear(struct sshm *m)
 	m->plen = 0;
 }
 
+static void	ssh_waiters_fail(struct sshm *, const char *);
+
 static void
 sshm_exited(pid_t pid, int status, void *arg)
 {
@@ -298,6 +331,9 @@ sshm_exited(pid_t pid, int status, void *arg)
 	m->pid = -1;
 	if (m->errfd != -1)
 		(void)sshm_read_err(m, m->errfd, 0);
+	if (!m->up && m->waiters != NULL)
+		ssh_waiters_fail(m, m->why != NULL ? m->why :
+		    m->last[0] != '\0' ? m->last : "ssh failed");
 	if (status != -1 && !(WIFSIGNALED(status) &&
 	    WTERMSIG(status) == SIGTERM))
 		log_info("%s: the ssh connection ended%s%s", m->addr->text,
@@ -348,6 +384,7 @@ sshm_get(struct addr *a, int reverse)
 	m->reverse = reverse;
 	m->pid = -1;
 	m->errfd = -1;
+	m->outfd = -1;
 	m->dir = tmpl;
 	m->ctl = xasprintf("%s/ctl", m->dir);
 	m->sock = xasprintf("%s/s", m->dir);
@@ -500,52 +537,67 @@ out:
 }
 
 /*
- * Start m's master and wait until it is up (and, forward, the remote socket
- * is there).  Returns 0, or -1 with *errp set and nothing left running.
+ * The master's command line into ar, with the target's host in *dest and
+ * port in *port (allocated) and path in *path.  -1 with *errp set.
  */
 static int
-sshm_start(struct sshm *m, struct event_base *base, char **errp)
+sshm_argv(struct sshm *m, struct args *ar, char **dest, char **port,
+    const char **path, char **errp)
 {
-	struct addr	*a = m->addr;
+	char	*fwd;
+
+	if (ssh_target(m->addr, dest, port, path, errp) == -1)
+		return (-1);
+	args_common(ar, m, *port);
+	args_add(ar, "-M");
+	args_add(ar, "-n");
+	args_add(ar, "-N");
+	args_add(ar, "-T");
+	args_add(ar, "-o");
+	args_add(ar, "ControlPersist=no");
+	args_add(ar, "-o");
+	args_add(ar, "ExitOnForwardFailure=yes");
+	args_add(ar, "-o");
+	args_add(ar, "PermitLocalCommand=yes");
+	args_add(ar, "-o");
+	args_add(ar, "LocalCommand=echo up");
+	if (m->reverse) {
+		args_add(ar, "-o");
+		args_add(ar, "StreamLocalBindUnlink=yes");
+		args_add(ar, "-R");
+		fwd = xasprintf("%s:%s", *path, m->sock);
+	} else {
+		args_add(ar, "-L");
+		fwd = xasprintf("%s:%s", m->sock, *path);
+	}
+	args_add(ar, fwd);
+	x_free(fwd);
+	args_add(ar, "--");
+	args_add(ar, *dest);
+	(void)unlink(m->ctl);
+	if (!m->reverse)
+		(void)unlink(m->sock);
+	m->last[0] = '\0';
+	m->why = NULL;
+	log_debug("%s: starting ssh master for %s", m->addr->text, *dest);
+	return (0);
+}
+
+/*
+ * SSH-LISTEN: start m's master and wait, blocking, until it is up.
+ * Returns 0, or -1 with *errp set and nothing left running.
+ */
+static int
+sshm_start(struct sshm *m, char **errp)
+{
 	struct args	 ar = { NULL, 0 };
-	char		*dest = NULL, *port = NULL, *fwd = NULL;
+	char		*dest = NULL, *port = NULL;
 	const char	*path;
 	pid_t		 pid;
 	int		 errfd = -1, up, rc = -1;
 
-	if (ssh_target(a, &dest, &port, &path, errp) == -1)
-		return (-1);
-	(void)unlink(m->ctl);
-	if (!m->reverse)
-		(void)unlink(m->sock);
-	args_common(&ar, m, port);
-	args_add(&ar, "-M");
-	args_add(&ar, "-n");
-	args_add(&ar, "-N");
-	args_add(&ar, "-T");
-	args_add(&ar, "-o");
-	args_add(&ar, "ControlPersist=no");
-	args_add(&ar, "-o");
-	args_add(&ar, "ExitOnForwardFailure=yes");
-	args_add(&ar, "-o");
-	args_add(&ar, "PermitLocalCommand=yes");
-	args_add(&ar, "-o");
-	args_add(&ar, "LocalCommand=echo up");
-	if (m->reverse) {
-		args_add(&ar, "-o");
-		args_add(&ar, "StreamLocalBindUnlink=yes");
-		args_add(&ar, "-R");
-		fwd = xasprintf("%s:%s", path, m->sock);
-	} else {
-		args_add(&ar, "-L");
-		fwd = xasprintf("%s:%s", m->sock, path);
-	}
-	args_add(&ar, fwd);
-	args_add(&ar, "--");
-	args_add(&ar, dest);
-
-	m->last[0] = '\0';
-	log_debug("%s: starting ssh master for %s", a->text, dest);
+	if (sshm_argv(m, &ar, &dest, &port, &path, errp) == -1)
+		goto out;
 	if ((up = sshm_wait_line(m, ar.v, &pid, &errfd, errp)) != 1) {
 		if (pid != -1)
 			(void)child_wait(pid);
@@ -556,24 +608,11 @@ sshm_start(struct sshm *m, struct event_base *base, char **errp)
 	}
 	m->pid = pid;
 	m->errfd = errfd;
+	m->up = 1;
 	child_watch(pid, sshm_exited, m);
-	if (!m->reverse && sshm_probe(m, dest, port, path, errp) == -1) {
-		child_watch(pid, NULL, NULL);
-		kill(pid, SIGTERM);
-		(void)child_wait(pid);
-		m->pid = -1;
-		sshm_clear(m);
-		goto out;
-	}
-	if (base != NULL) {
-		m->ev_err = event_new(base, m->errfd, EV_READ | EV_PERSIST,
-		    sshm_err_cb, m);
-		event_add(m->ev_err, NULL);
-	}
-	log_debug("%s: ssh master %ld up", a->text, (long)pid);
+	log_debug("%s: ssh master %ld up", m->addr->text, (long)pid);
 	rc = 0;
 out:
-	x_free(fwd);
 	x_free(dest);
 	x_free(port);
 	args_free(&ar);
@@ -598,7 +637,7 @@ ssh_resolve(struct addr *a, struct connect_target *t, int *n, char **errp)
 {
 	struct sshm	*m = sshm_of(a);
 
-	if (m == NULL || m->pid == -1) {
+	if (m == NULL || !m->up) {
 		*errp = xstrdup("the ssh connection is gone");
 		return (-1);
 	}
@@ -615,22 +654,181 @@ static const struct connect_ops ssh_connect = {
 };
 
 static void
+ssh_wait_free(void *arg)
+{
+	struct ssh_wait	*w = arg, **pp;
+
+	for (pp = &w->m->waiters; *pp != NULL; pp = &(*pp)->next) {
+		if (*pp == w) {
+			*pp = w->next;
+			break;
+		}
+	}
+	x_free(w);
+}
+
+/* Take the first waiter off m's list: its open, now with no priv. */
+static struct addr_open *
+ssh_waiters_take(struct sshm *m)
+{
+	struct ssh_wait		*w = m->waiters;
+	struct addr_open	*op = w->op;
+
+	m->waiters = w->next;
+	x_free(w);
+	addr_open_set_priv(op, NULL, NULL);
+	return (op);
+}
+
+static void
+ssh_waiters_fail(struct sshm *m, const char *msg)
+{
+	while (m->waiters != NULL)
+		addr_open_fail(ssh_waiters_take(m), "ssh: %s", msg);
+}
+
+/* The master is up: the remote socket should be there, then connect. */
+static void
+sshm_ready(struct sshm *m)
+{
+	char		*dest = NULL, *port = NULL, *err = NULL;
+	const char	*path;
+
+	event_free(m->ev_out);
+	m->ev_out = NULL;
+	close(m->outfd);
+	m->outfd = -1;
+	event_free(m->ev_timer);
+	m->ev_timer = NULL;
+	if (ssh_target(m->addr, &dest, &port, &path, &err) == -1 ||
+	    sshm_probe(m, dest, port, path, &err) == -1) {
+		child_watch(m->pid, NULL, NULL);
+		kill(m->pid, SIGTERM);
+		(void)child_wait(m->pid);
+		m->pid = -1;
+		sshm_clear(m);
+		ssh_waiters_fail(m, err);
+		goto out;
+	}
+	m->up = 1;
+	log_debug("%s: ssh master %ld up", m->addr->text, (long)m->pid);
+	while (m->waiters != NULL)
+		connector_open(ssh_waiters_take(m), &ssh_connect);
+out:
+	x_free(err);
+	x_free(dest);
+	x_free(port);
+}
+
+static void
+sshm_out_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sshm	*m = arg;
+	char		 buf[64];
+	ssize_t		 n;
+
+	n = read(m->outfd, buf, sizeof buf);
+	if (n > 0) {
+		sshm_ready(m);
+		return;
+	}
+	if (n == -1 && (errno == EINTR || errno == EAGAIN))
+		return;
+	/* It is ending: sshm_exited says why. */
+	event_free(m->ev_out);
+	m->ev_out = NULL;
+}
+
+static void
+sshm_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sshm	*m = arg;
+
+	m->why = "no answer from ssh in 60 seconds";
+	if (m->pid != -1)
+		kill(m->pid, SIGTERM);
+}
+
+/*
+ * Start m's master without waiting: its stdout and stderr are watched
+ * from base, and the waiters are served when it says it is up (or failed
+ * when it exits first).  Returns 0, or -1 with *errp set.
+ */
+static int
+sshm_begin(struct sshm *m, struct event_base *base, char **errp)
+{
+	struct args	 ar = { NULL, 0 };
+	struct timeval	 tv = { LOGIN_SEC, 0 };
+	char		*dest = NULL, *port = NULL;
+	const char	*path;
+	int		 out[2] = { -1, -1 }, err[2] = { -1, -1 }, rc = -1;
+
+	if (sshm_argv(m, &ar, &dest, &port, &path, errp) == -1)
+		goto out;
+	if (sock_pipe(out) == -1 || sock_pipe(err) == -1) {
+		*errp = xasprintf("pipe: %s", strerror(errno));
+		goto out;
+	}
+	if ((m->pid = child_spawn_err(ar.v, out[1], err[1], errp)) == -1)
+		goto out;
+	child_watch(m->pid, sshm_exited, m);
+	(void)sock_nonblock(out[0], 1);
+	(void)sock_nonblock(err[0], 1);
+	m->base = base;
+	m->outfd = out[0];
+	m->errfd = err[0];
+	out[0] = err[0] = -1;
+	m->ev_out = event_new(base, m->outfd, EV_READ | EV_PERSIST,
+	    sshm_out_cb, m);
+	event_add(m->ev_out, NULL);
+	m->ev_err = event_new(base, m->errfd, EV_READ | EV_PERSIST,
+	    sshm_err_cb, m);
+	event_add(m->ev_err, NULL);
+	m->ev_timer = evtimer_new(base, sshm_timer_cb, m);
+	evtimer_add(m->ev_timer, &tv);
+	rc = 0;
+out:
+	if (out[0] != -1)
+		close(out[0]);
+	if (out[1] != -1)
+		close(out[1]);
+	if (err[0] != -1)
+		close(err[0]);
+	if (err[1] != -1)
+		close(err[1]);
+	x_free(dest);
+	x_free(port);
+	args_free(&ar);
+	return (rc);
+}
+
+static void
 ssh_open(struct addr_open *op)
 {
 	struct addr	*a = addr_open_addr(op);
 	struct sshm	*m;
+	struct ssh_wait	*w;
 	char		*err = NULL;
 
 	if ((m = sshm_get(a, 0)) == NULL) {
 		addr_open_fail(op, "cannot make a directory for ssh");
 		return;
 	}
-	if (m->pid == -1 && sshm_start(m, addr_open_base(op), &err) == -1) {
+	if (m->up) {
+		connector_open(op, &ssh_connect);
+		return;
+	}
+	if (m->pid == -1 && sshm_begin(m, addr_open_base(op), &err) == -1) {
 		addr_open_fail(op, "ssh: %s", err);
 		x_free(err);
 		return;
 	}
-	connector_open(op, &ssh_connect);
+	w = xcalloc(1, sizeof *w);
+	w->op = op;
+	w->m = m;
+	w->next = m->waiters;
+	m->waiters = w;
+	addr_open_set_priv(op, w, ssh_wait_free);
 }
 
 const struct addr_ops addr_ssh_ops = {
@@ -663,7 +861,7 @@ ssh_bind(struct addr *a, struct bound *b)
 		    strerror(errno));
 		goto fail;
 	}
-	if (sshm_start(m, NULL, &err) == -1) {
+	if (sshm_start(m, &err) == -1) {
 		log_err("%s: ssh: %s", a->text, err);
 		goto fail;
 	}

@@ -1,7 +1,8 @@
 #!/bin/sh
 # SSH: a remote UNIX socket through the system's ssh and a real sshd on
 # loopback: bytes both ways (sha256), 50 connections at once over one ssh
-# login, and one-line errors with exit 1 for a refused login, an unknown
+# login (they arrive while it logs in, and wait), a failing login behind a
+# forking listener, and one-line errors with exit 1 for a refused login, an unknown
 # host key and a remote path with no socket.  No ssh master, control
 # socket or temp dir is left behind.
 . "$TESTS_DIR/integration/lib.sh"
@@ -77,6 +78,24 @@ ferry_pipe auth "$T/x" "$T/out" - "ssh:$DEST:$T/far/echo.sock,ssh-config=$T/noid
 [ "$RC" -eq 1 ] || fail "refused login: exit $RC"
 [ "$(wc -l <"$T/auth.log")" -eq 1 ] || fail "refused login: not one line: $(cat "$T/auth.log")"
 expect_log auth "^ferry: ssh:127\.0\.0\.1:$SSHPORT:.*: ssh: .*Permission denied \(publickey\)\.\$"
+
+# Behind a forking listener a refused login ends the connections waiting
+# for it (their clients see EOF), is logged, and the listener stays; the
+# next connection tries again.
+ferry_bg bad "unix-listen:$T/bad.sock,fork" "ssh:$DEST:$T/far/echo.sock,ssh-config=$T/noid_config,identity=$T/ssh/other_key"
+BAD=$FPID
+ready bad
+: >"$T/empty"
+for i in 1 2; do
+	ferry_pipe badc$i "$T/empty" "$T/out" - "unix-connect:$T/bad.sock"
+	[ "$RC" -eq 0 ] || fail "client $i of a failing SSH: exit $RC"
+	[ ! -s "$T/out" ] || fail "client $i of a failing SSH got data"
+done
+[ "$(grep -c 'Permission denied' "$T/bad.log")" -eq 2 ] ||
+	fail "refused logins not logged once each: $(cat "$T/bad.log")"
+kill -0 "$BAD" || fail "the listener died with its ssh"
+stop "$BAD"
+[ -z "$(ls "$T/tmp")" ] || fail "left behind in TMPDIR: $(ls "$T/tmp")"
 
 # An unknown host key: one line, exit 1.
 ssh-keygen -q -t ed25519 -N '' -f "$T/wrong_host"
