@@ -322,6 +322,7 @@ sshm_clear(struct sshm *m)
 }
 
 static void	ssh_waiters_fail(struct sshm *, const char *);
+static void	sshm_read_log(struct sshm *);
 
 static void
 sshm_exited(pid_t pid, int status, void *arg)
@@ -355,6 +356,7 @@ sshm_cleanup(void)
 		}
 		sshm_clear(m);
 		if (m->reverse) {
+			sshm_read_log(m);
 			(void)unlink(m->sock);
 			(void)rmdir(m->dir);
 		}
@@ -562,6 +564,12 @@ sshm_argv(struct sshm *m, struct args *ar, char **dest, char **port,
 	args_add(ar, "-o");
 	args_add(ar, "LocalCommand=echo up");
 	if (m->reverse) {
+		/* Nobody reads its stderr once it is up: a file, not a pipe
+		 * that could fill and stop it. */
+		fwd = xasprintf("%s/log", m->dir);
+		args_add(ar, "-E");
+		args_add(ar, fwd);
+		x_free(fwd);
 		args_add(ar, "-o");
 		args_add(ar, "StreamLocalBindUnlink=yes");
 		args_add(ar, "-R");
@@ -583,6 +591,21 @@ sshm_argv(struct sshm *m, struct args *ar, char **dest, char **port,
 	return (0);
 }
 
+/* SSH-LISTEN's master logs to dir/log (-E): its last line into m->last. */
+static void
+sshm_read_log(struct sshm *m)
+{
+	char	*path = xasprintf("%s/log", m->dir);
+	int	 fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
+		(void)sshm_read_err(m, fd, 0);
+		close(fd);
+	}
+	(void)unlink(path);
+	x_free(path);
+}
+
 /*
  * SSH-LISTEN: start m's master and wait, blocking, until it is up.
  * Returns 0, or -1 with *errp set and nothing left running.
@@ -601,6 +624,7 @@ sshm_start(struct sshm *m, char **errp)
 	if ((up = sshm_wait_line(m, ar.v, &pid, &errfd, errp)) != 1) {
 		if (pid != -1)
 			(void)child_wait(pid);
+		sshm_read_log(m);
 		if (up == 0)
 			*errp = xstrdup(m->last[0] != '\0' ? m->last :
 			    "ssh failed");
