@@ -316,9 +316,7 @@ sshm_clear(struct sshm *m)
 		(void)unlink(m->ctl);
 	if (m->sock != NULL && !m->reverse)
 		(void)unlink(m->sock);
-	if (m->dir != NULL && !m->reverse)
-		(void)rmdir(m->dir);
-	m->plen = 0;
+	m->plen = 0;	/* dir stays for the next master, until exit */
 }
 
 static void	ssh_waiters_fail(struct sshm *, const char *);
@@ -358,8 +356,8 @@ sshm_cleanup(void)
 		if (m->reverse) {
 			sshm_read_log(m);
 			(void)unlink(m->sock);
-			(void)rmdir(m->dir);
 		}
+		(void)rmdir(m->dir);
 	}
 }
 

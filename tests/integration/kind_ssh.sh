@@ -60,6 +60,20 @@ PY
 master=$(grep -l "^PPid:[[:space:]]*$NEAR\$" /proc/[0-9]*/status 2>/dev/null | head -n 1)
 [ -n "$master" ] || fail "no ssh master under ferry $NEAR"
 master=$(basename "$(dirname "$master")")
+# The master dies: the listener stays, the next connection logs in again.
+kill -TERM "$master"
+gone() {
+	! kill -0 "$master" 2>/dev/null
+}
+wait_for gone
+printf 'again\n' >"$T/again"
+ferry_pipe again "$T/again" "$T/out" - "unix-connect:$T/near.sock"
+[ "$RC" -eq 0 ] || fail "after the master died: exit $RC"
+same "$T/again" "$T/out"
+[ "$(sshd_logins)" -eq 3 ] || fail "after the master died: expected a new login, sshd has $(sshd_logins)"
+master=$(grep -l "^PPid:[[:space:]]*$NEAR\$" /proc/[0-9]*/status 2>/dev/null | head -n 1)
+[ -n "$master" ] || fail "no new ssh master under ferry $NEAR"
+master=$(basename "$(dirname "$master")")
 stop "$NEAR"
 [ "$REAPED" -eq 143 ] || [ "$REAPED" -eq 0 ] || fail "near: exit $REAPED"
 ! kill -0 "$master" 2>/dev/null || fail "ssh master $master outlived ferry"
