@@ -829,7 +829,7 @@ ssh_open(struct addr_open *op)
 {
 	struct addr	*a = addr_open_addr(op);
 	struct sshm	*m;
-	struct ssh_wait	*w;
+	struct ssh_wait	*w, **pp;
 	char		*err = NULL;
 
 	if ((m = sshm_get(a, 0)) == NULL) {
@@ -848,8 +848,9 @@ ssh_open(struct addr_open *op)
 	w = xcalloc(1, sizeof *w);
 	w->op = op;
 	w->m = m;
-	w->next = m->waiters;
-	m->waiters = w;
+	for (pp = &m->waiters; *pp != NULL; pp = &(*pp)->next)
+		;
+	*pp = w;	/* served in the order they came */
 	addr_open_set_priv(op, w, ssh_wait_free);
 }
 
