@@ -167,6 +167,13 @@ static const struct addr_kind kinds[] = {
 	{ "SYSTEMD", &addr_activate_ops, { "name", NULL }, 0,
 	  OG_LISTEN | OG_TLS | OG_RANGE | OG_PEERCRED, KIND_LISTEN, 1,
 	  "accept on a socket systemd passed, by name (default: the first)" },
+	/* Through the system's ssh: a remote UNIX socket (addr_ssh.c). */
+	{ "SSH", &addr_ssh_ops, { "host", "path", NULL }, 2,
+	  OG_CONNECT | OG_FDPASS | OG_SSH, KIND_REST, 0,
+	  "a UNIX socket on [user@]host, path as [port:]/path, over ssh" },
+	{ "SSH-LISTEN", &addr_ssh_listen_ops, { "host", "path", NULL }, 2,
+	  OG_LISTEN | OG_FDPASS | OG_SSH, KIND_LISTEN | KIND_REST, 0,
+	  "listen on a UNIX socket on [user@]host ([port:]/path), ssh -R" },
 	{ "OPEN", &addr_file_ops, { "path", NULL }, 1, OG_FILE, KIND_REST, 0,
 	  "open an existing file" },
 	{ "CREATE", &addr_file_ops, { "path", NULL }, 1, OG_FILE, KIND_REST, 1,
@@ -219,6 +226,7 @@ enum opt_type {
 	OT_STRING,
 	OT_PF,
 	OT_SOCKTYPE,
+	OT_LIST,	/* a string; given again, one more line */
 };
 
 static const struct opt {
@@ -319,6 +327,14 @@ static const struct opt {
 	  "TLS 1.3 pre-shared key in hex, mode 0600 (ferry --gen-psk)" },
 	{ "psk-identity", NULL, OT_STRING, O(psk_identity), OG_TLS,
 	  "identity of the pre-shared key (default: ferry)" },
+	{ "ssh", NULL, OT_STRING, O(ssh), OG_SSH,
+	  "the ssh program (default: ssh, from PATH)" },
+	{ "ssh-option", NULL, OT_LIST, O(ssh_options), OG_SSH,
+	  "an ssh -o option, e.g. Port=2222 (may be repeated)" },
+	{ "ssh-config", NULL, OT_STRING, O(ssh_config), OG_SSH,
+	  "ssh -F: this config file instead of ~/.ssh/config" },
+	{ "identity", NULL, OT_STRING, O(identity), OG_SSH,
+	  "ssh -i: the private key to log in with" },
 #undef O
 };
 
@@ -837,6 +853,16 @@ set_option(struct addr *a, const char *text, char **errp,
 		x_free(*(char **)field);
 		*(char **)field = xstrdup(v);
 		break;
+	case OT_LIST:
+		if (*(char **)field == NULL)
+			*(char **)field = xstrdup(v);
+		else {
+			char	*old = *(char **)field;
+
+			*(char **)field = xasprintf("%s\n%s", old, v);
+			x_free(old);
+		}
+		break;
 	case OT_SOCKTYPE:
 		if (strcasecmp(v, "stream") == 0)
 			a->o.socktype = 0;
@@ -1136,6 +1162,10 @@ addr_free(struct addr *a)
 	x_free(a->o.fingerprint);
 	x_free(a->o.psk_file);
 	x_free(a->o.psk_identity);
+	x_free(a->o.ssh);
+	x_free(a->o.ssh_options);
+	x_free(a->o.ssh_config);
+	x_free(a->o.identity);
 	tls_free(a);
 	x_free(a->text);
 	addr_free(a->wr);

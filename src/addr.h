@@ -32,6 +32,7 @@ struct acl;
 #define OG_UNIXBIND	0x8000	/* bind: a UNIX datagram sender's own path */
 #define OG_RANGE	0x10000	/* range: on IP listeners */
 #define OG_PEERCRED	0x20000	/* allow-uid allow-gid: on UNIX listeners */
+#define OG_SSH		0x40000	/* ssh ssh-option ssh-config identity */
 
 /* Kind flags. */
 #define KIND_LISTEN	0x0001	/* passive: binds and accepts */
@@ -93,6 +94,10 @@ struct addr_opts {
 	char		*fingerprint;
 	char		*psk_file;
 	char		*psk_identity;
+	char		*ssh;		/* the ssh program */
+	char		*ssh_options;	/* -o values, one a line */
+	char		*ssh_config;
+	char		*identity;
 };
 
 struct addr {
@@ -208,5 +213,7 @@ extern const struct addr_ops addr_unix_recv_ops;
 extern const struct addr_ops addr_activate_ops;
 extern const struct addr_ops addr_vsock_listen_ops;
 extern const struct addr_ops addr_vsock_connect_ops;
+extern const struct addr_ops addr_ssh_ops;
+extern const struct addr_ops addr_ssh_listen_ops;
 
 #endif

@@ -33,6 +33,8 @@
 struct child {
 	pid_t		 pid;
 	int		 released;
+	void		(*exited)(pid_t, int, void *);
+	void		*arg;
 	struct event	*timer;
 	struct child	*next;
 };
@@ -57,13 +59,15 @@ child_find(pid_t pid, struct child ***prevp)
 }
 
 static void
-child_remove(pid_t pid)
+child_remove(pid_t pid, int status)
 {
 	struct child	**pp, *c;
 
 	if ((c = child_find(pid, &pp)) == NULL)
 		return;
 	*pp = c->next;
+	if (c->exited != NULL)
+		c->exited(pid, status, c->arg);
 	if (c->timer != NULL)
 		event_free(c->timer);
 	x_free(c);
@@ -88,7 +92,7 @@ child_reap(void)
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		child_log_status(pid, status);
-		child_remove(pid);
+		child_remove(pid, status);
 	}
 }
 
@@ -131,7 +135,7 @@ child_raise_nofile(void)
 }
 
 static void
-child_exec(char *const argv[], int fd, int errfd)
+child_exec(char *const argv[], int fd, int efd, int errfd)
 {
 	struct sigaction	sa;
 	int			sig, err, maxfd, i;
@@ -143,6 +147,8 @@ child_exec(char *const argv[], int fd, int errfd)
 	if (nofile_raised)
 		(void)setrlimit(RLIMIT_NOFILE, &nofile_given);
 	if (dup2(fd, 0) == -1 || dup2(fd, 1) == -1)
+		goto fail;
+	if (efd != -1 && dup2(efd, 2) == -1)
 		goto fail;
 	if (errfd <= 2 && (errfd = fcntl(errfd, F_DUPFD_CLOEXEC, 3)) == -1)
 		goto fail;
@@ -170,6 +176,12 @@ fail:
 pid_t
 child_spawn(char *const argv[], int fd, char **errp)
 {
+	return (child_spawn_err(argv, fd, -1, errp));
+}
+
+pid_t
+child_spawn_err(char *const argv[], int fd, int efd, char **errp)
+{
 	struct child	*c;
 	pid_t		 pid;
 	int		 pfd[2], err;
@@ -187,7 +199,7 @@ child_spawn(char *const argv[], int fd, char **errp)
 	}
 	if (pid == 0) {
 		close(pfd[0]);
-		child_exec(argv, fd, pfd[1]);
+		child_exec(argv, fd, efd, pfd[1]);
 	}
 	close(pfd[1]);
 	/* The pipe closes on a successful exec; otherwise it holds errno. */
@@ -207,6 +219,31 @@ child_spawn(char *const argv[], int fd, char **errp)
 	children = c;
 	log_debug("started child %ld: %s", (long)pid, argv[0]);
 	return (pid);
+}
+
+int
+child_wait(pid_t pid)
+{
+	int	status;
+
+	while (waitpid(pid, &status, 0) == -1) {
+		if (errno != EINTR)
+			return (-1);
+	}
+	child_log_status(pid, status);
+	child_remove(pid, status);
+	return (status);
+}
+
+void
+child_watch(pid_t pid, void (*cb)(pid_t, int, void *), void *arg)
+{
+	struct child	*c;
+
+	if ((c = child_find(pid, NULL)) == NULL)
+		return;
+	c->exited = cb;
+	c->arg = arg;
 }
 
 static void
@@ -250,7 +287,7 @@ child_shutdown(void)
 				while (waitpid(children->pid, NULL, 0) == -1 &&
 				    errno == EINTR)
 					;
-				child_remove(children->pid);
+				child_remove(children->pid, -1);
 			}
 			break;
 		}

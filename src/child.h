@@ -20,6 +20,15 @@ void	child_raise_nofile(void);
  * not by a child that exits 127).  fd stays the caller's.
  */
 pid_t	child_spawn(char *const argv[], int fd, char **errp);
+/* The same, with efd (-1: ferry's) as its stderr.  efd stays the caller's. */
+pid_t	child_spawn_err(char *const argv[], int fd, int efd, char **errp);
+/*
+ * Call cb(pid, status, arg) from the loop when pid is reaped (status as
+ * from waitpid, -1 if it was killed at shutdown).  NULL cb: no call.
+ */
+/* Wait for pid to end, blocking; its status, or -1 (errno). */
+int	child_wait(pid_t);
+void	child_watch(pid_t, void (*cb)(pid_t, int, void *), void *arg);
 /*
  * The child's endpoint is gone: the child should end by itself on EOF; if
  * it is still running after a grace period it is sent SIGTERM.

@@ -4,7 +4,8 @@
  *
  * Near (the local side listens): one hop shared by all client sessions,
  * opened when the first client arrives; when it dies every session ends
- * and the next client opens a new one (at most one attempt a second).
+ * and, with fork, a new one is opened after a backoff (near_restart), or
+ * sooner by the next client (at most one attempt a second).
  * Far (the local side connects): every hop, accepted or opened, is its own
  * mux; every session on it connects to the local address.
  */
@@ -37,6 +38,7 @@
 
 #define MAXHOPS		256
 #define RETRY_S		1
+#define RETRY_MAX_S	30	/* restarting a lost hop: the longest wait */
 
 struct fdpass {
 	struct event_base	*base;
@@ -56,6 +58,8 @@ struct fdpass {
 	struct timeval		 last_try;
 	struct event		*retry;
 	int			 served;
+	int			 restart;	/* reopen a lost hop unasked */
+	int			 backoff;	/* seconds before the next try */
 	/* far */
 	struct mux		*muxes[MAXHOPS];
 	int			 nmuxes;
@@ -136,6 +140,30 @@ fdpass_finish(struct fdpass *f)
 
 static void	near_open_hop(struct fdpass *);
 
+/*
+ * A forking near peer whose hop died (an exec hop's command ended, a TCP
+ * hop dropped) opens a new one without waiting for a client, after 1 s,
+ * then 2, 4... up to RETRY_MAX_S while it keeps failing; the listener
+ * stays up throughout.
+ */
+static void
+near_restart(struct fdpass *f)
+{
+	struct timeval	tv;
+
+	if (!f->many || f->signo != 0 || f->done)
+		return;
+	f->restart = 1;
+	f->backoff = f->backoff == 0 ? RETRY_S : f->backoff * 2;
+	if (f->backoff > RETRY_MAX_S)
+		f->backoff = RETRY_MAX_S;
+	log_info("%s: hop lost, opening a new one in %ds", f->hop->text,
+	    f->backoff);
+	tv.tv_sec = f->backoff;
+	tv.tv_usec = 0;
+	evtimer_add(f->retry, &tv);
+}
+
 static void
 near_drop_pending(struct fdpass *f)
 {
@@ -153,6 +181,8 @@ near_mux_cb(struct mux *m, enum mux_event ev, int status, void *arg)
 
 	switch (ev) {
 	case MUX_READY:
+		f->restart = 0;
+		f->backoff = 0;
 		break;
 	case MUX_SESSION_END:
 		if (!f->many && f->signo == 0) {
@@ -169,6 +199,8 @@ near_mux_cb(struct mux *m, enum mux_event ev, int status, void *arg)
 			fdpass_finish(f);
 		} else if (f->npending > 0)
 			near_open_hop(f);
+		else
+			near_restart(f);
 		break;
 	}
 }
@@ -186,7 +218,8 @@ near_hop_opened(struct endpoint *ep, void *arg)
 		if (!f->many) {
 			f->status = 1;
 			fdpass_finish(f);
-		}
+		} else if (f->restart)
+			near_restart(f);
 		return;
 	}
 	log_debug("%s: hop open", f->hop->text);
@@ -208,7 +241,8 @@ near_open_hop(struct fdpass *f)
 {
 	struct timeval	now, d, wait;
 
-	if (f->mux != NULL || f->op != NULL || f->npending == 0)
+	if (f->mux != NULL || f->op != NULL ||
+	    (f->npending == 0 && !f->restart))
 		return;
 	gettimeofday(&now, NULL);
 	timersub(&now, &f->last_try, &d);

@@ -196,6 +196,7 @@ fill(char *buf, size_t size, const char *prefix, char c, size_t n,
 #define G_UNIXBIND	0x8000	/* bind on UNIX-SENDTO */
 #define G_RANGE		0x10000	/* range on IP listeners */
 #define G_PEERCRED	0x20000	/* allow-uid allow-gid on UNIX listeners */
+#define G_SSH		0x40000	/* ssh ssh-option ssh-config identity */
 #ifdef OG_FDPASS
 #define G_FDPASS	0x40	/* fdpass */
 #else
@@ -326,6 +327,11 @@ static const struct kind_case {
 	  G_LISTEN | G_TLS | G_RANGE | G_PEERCRED, 1, 0 },
 	{ "SYSTEMD", ":web", 1, "web", NULL, "SYSTEMD:<name>", "name", "",
 	  G_LISTEN | G_TLS | G_RANGE | G_PEERCRED, 1, 0 },
+	{ "SSH", ":me@host:/tmp/ferry.sock", 2, "me@host", "/tmp/ferry.sock",
+	  "SSH:<host>:<path>", "host", "", G_CONN | G_FDPASS | G_SSH, 0, 1 },
+	{ "SSH-LISTEN", ":h:22:/x.sock", 2, "h", "22:/x.sock",
+	  "SSH-LISTEN:<host>:<path>", "host", "",
+	  G_LISTEN | G_FDPASS | G_SSH, 1, 1 },
 	{ "OPEN", ":/dev/null", 1, "/dev/null", NULL, "OPEN:<path>", "path", "",
 	  G_FILE, 0, 1 },
 	{ "CREATE", ":/tmp/ferry.out", 1, "/tmp/ferry.out", NULL,
@@ -439,6 +445,14 @@ static const struct opt_case {
 	{ "excl", "o-excl", G_FILE, NULL, F_INT, OFF(excl), 1, 0, NULL },
 	{ "rdonly", "o-rdonly", G_FILE, NULL, F_INT, OFF(rdonly), 1, 0, NULL },
 	{ "wronly", "o-wronly", G_FILE, NULL, F_INT, OFF(wronly), 1, 0, NULL },
+	{ "ssh", NULL, G_SSH, "/usr/bin/ssh", F_STR, OFF(ssh), 0, 0,
+	  "/usr/bin/ssh" },
+	{ "ssh-option", NULL, G_SSH, "Port=2222", F_STR, OFF(ssh_options), 0,
+	  0, "Port=2222" },
+	{ "ssh-config", NULL, G_SSH, "/tmp/ssh_config", F_STR,
+	  OFF(ssh_config), 0, 0, "/tmp/ssh_config" },
+	{ "identity", NULL, G_SSH, "/tmp/id_ed25519", F_STR, OFF(identity),
+	  0, 0, "/tmp/id_ed25519" },
 #ifdef OG_FDPASS
 	{ "fdpass", NULL, G_FDPASS, NULL, F_INT, OFF(fdpass), 1, 0, NULL },
 	{ "keepalive-interval", NULL, G_FDPASS, "2.5", F_DBL,
@@ -623,9 +637,10 @@ START_TEST(test_kind_param_count)
 	if (k->nparams == 1)
 		snprintf(msg, sizeof msg, "empty %s (expected %s)", k->pname0,
 		    k->usage);
-	else
-		snprintf(msg, sizeof msg, "missing port (expected %s)",
-		    k->usage);
+	else	/* the second parameter: "port", or "path" for SSH */
+		snprintf(msg, sizeof msg, "missing %.*s (expected %s)",
+		    (int)strcspn(strrchr(k->usage, '<') + 1, ">"),
+		    strrchr(k->usage, '<') + 1, k->usage);
 	bad_msg(text, msg);
 	/* "FD:3:x": the REST kinds take it into their last parameter */
 	snprintf(text, sizeof text, "%s%s:x", k->name, k->suffix);
@@ -1035,6 +1050,26 @@ START_TEST(test_error)
 END_TEST
 
 /* Socket paths: the longest that fits, one more, much more. */
+/* SSH: user, port, an IPv6 host in brackets; the path must be absolute. */
+START_TEST(test_ssh_target)
+{
+	struct addr	*a;
+
+	a = ok("ssh:root@[::1]:2222:/tmp/a:b.sock,ssh-option=Port=1,"
+	    "ssh-option=User=x");
+	ck_assert_str_eq(a->params[0], "root@[::1]");
+	ck_assert_str_eq(a->params[1], "2222:/tmp/a:b.sock");
+	ck_assert_str_eq(a->o.ssh_options, "Port=1\nUser=x");
+	ok("SSH-LISTEN:host:/run/x.sock,fork");
+	bad_msg("ssh:host:tmp/x.sock", "the remote path must be absolute "
+	    "(expected SSH:[user@]host:[port:]/path)");
+	bad_msg("ssh:host:22:x.sock", "the remote path must be absolute "
+	    "(expected SSH:[user@]host:[port:]/path)");
+	bad_msg("ssh:-oProxyCommand=x:/a", "bad host name");
+	bad_msg("ssh:host", "missing path (expected SSH:<host>:<path>)");
+}
+END_TEST
+
 START_TEST(test_unix_path_length)
 {
 	char	path[1024], text[1200], want[1400], head[128];
@@ -2427,6 +2462,7 @@ addr_suite(void)
 	tc = tcase(s, "errors");
 	tcase_add_loop_test(tc, test_error, 0, nitems(err_cases));
 	tcase_add_test(tc, test_unix_path_length);
+	tcase_add_test(tc, test_ssh_target);
 	tcase_add_test(tc, test_empty_address_rejected);
 
 	tc = tcase(s, "options");
