@@ -32,6 +32,7 @@ struct acl;
 #define OG_UNIXBIND	0x8000	/* bind: a UNIX datagram sender's own path */
 #define OG_RANGE	0x10000	/* range: on IP listeners */
 #define OG_PEERCRED	0x20000	/* allow-uid allow-gid: on UNIX listeners */
+#define OG_FIFO		0x400000 /* mode user group unlink-close: PIPE */
 
 /* Kind flags. */
 #define KIND_LISTEN	0x0001	/* passive: binds and accepts */
@@ -207,5 +208,6 @@ extern const struct addr_ops addr_unix_recv_ops;
 extern const struct addr_ops addr_activate_ops;
 extern const struct addr_ops addr_vsock_listen_ops;
 extern const struct addr_ops addr_vsock_connect_ops;
+extern const struct addr_ops addr_pipe_ops;
 
 #endif

@@ -191,7 +191,8 @@ fill(char *buf, size_t size, const char *prefix, char c, size_t n,
 #define G_TCP		0x08	/* nodelay keepalive */
 #define G_CONN		0x10	/* retry interval forever connect-timeout */
 #define G_FILE		0x20	/* append trunc creat excl rdonly wronly */
-#define G_PERM		(G_UNIXL | G_FILE) /* unlink-close mode user group */
+#define G_FIFO		0x400000 /* PIPE:path */
+#define G_PERM		(G_UNIXL | G_FILE | G_FIFO) /* unlink-close mode ... */
 #define G_RECVFROM	0x4000	/* fork max-children on a datagram server */
 #define G_UNIXBIND	0x8000	/* bind on UNIX-SENDTO */
 #define G_RANGE		0x10000	/* range on IP listeners */
@@ -326,13 +327,19 @@ static const struct kind_case {
 	  "CREATE:<path>", "path", "CREAT", G_FILE, 0, 1 },
 	{ "GOPEN", ":/dev/null", 1, "/dev/null", NULL, "GOPEN:<path>", "path",
 	  "", G_FILE, 0, 1 },
+	{ "PIPE", ":/tmp/ferry.fifo", 1, "/tmp/ferry.fifo", NULL,
+	  "PIPE:<path>", "path", "", G_FIFO, 0, 1 },
 };
 
-/* Kinds whose one parameter may be left out: "SYSTEMD" is the first fd. */
+/*
+ * Kinds whose one parameter may be left out: "SYSTEMD" is the first fd,
+ * "PIPE" an unnamed pipe.
+ */
 static int
 param_optional(const struct kind_case *k)
 {
-	return (strcmp(k->name, "SYSTEMD") == 0);
+	return (strcmp(k->name, "SYSTEMD") == 0 ||
+	    strcmp(k->name, "PIPE") == 0);
 }
 
 static const struct kind_case *
