@@ -166,6 +166,8 @@ static const struct addr_kind kinds[] = {
 	  "open a file, or connect if it is a UNIX socket" },
 	{ "PIPE", &addr_pipe_ops, { "path", NULL }, 0, OG_FIFO, KIND_REST, 0,
 	  "a named pipe, made if missing; alone: an unnamed pipe (echo)" },
+	{ "PTY", &addr_pty_ops, { NULL }, 0, OG_PTY, 0, 0,
+	  "a new pseudo terminal; a program opens its slave (see link=)" },
 };
 
 static const struct {
@@ -315,6 +317,14 @@ static const struct opt {
 	  "TLS 1.3 pre-shared key in hex, mode 0600 (ferry --gen-psk)" },
 	{ "psk-identity", NULL, OT_STRING, O(psk_identity), OG_TLS,
 	  "identity of the pre-shared key (default: ferry)" },
+	{ "link", NULL, OT_STRING, O(link), OG_PTY,
+	  "a symlink at this path to the pty's slave, removed at exit" },
+	{ "raw", NULL, OT_BOOL, O(raw), OG_PTY,
+	  "raw mode: no line editing, no translation, no signals" },
+	{ "echo", NULL, OT_BOOL, O(echo), OG_PTY,
+	  "echo=0: the pty does not echo what it receives" },
+	{ "wait-slave", "waitslave", OT_BOOL, O(wait_slave), OG_PTY,
+	  "relay only once a process has opened the slave" },
 #undef O
 };
 
@@ -482,6 +492,10 @@ closest_kind(const char *name)
 	const char	*best = NULL;
 	size_t		 i, d, bestd = 3;
 
+	/* Control bytes were not a typo of a kind's name. */
+	for (i = 0; name[i] != '\0'; i++)
+		if (!isprint((unsigned char)name[i]))
+			return (NULL);
 	for (i = 0; i < nitems(kinds); i++) {
 		if ((d = distance(name, kinds[i].name)) < bestd) {
 			bestd = d;
@@ -877,6 +891,7 @@ opts_init(struct addr_opts *o)
 	o->interval = 1.0;
 	o->verify = -1;
 	o->keepalive_interval = -1;
+	o->echo = -1;
 }
 
 static int
@@ -1127,6 +1142,7 @@ addr_free(struct addr *a)
 	x_free(a->o.fingerprint);
 	x_free(a->o.psk_file);
 	x_free(a->o.psk_identity);
+	x_free(a->o.link);
 	tls_free(a);
 	x_free(a->text);
 	addr_free(a->wr);

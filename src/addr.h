@@ -33,6 +33,7 @@ struct acl;
 #define OG_RANGE	0x10000	/* range: on IP listeners */
 #define OG_PEERCRED	0x20000	/* allow-uid allow-gid: on UNIX listeners */
 #define OG_FIFO		0x400000 /* mode user group unlink-close: PIPE */
+#define OG_PTY		0x800000 /* link raw echo wait-slave */
 
 /* Kind flags. */
 #define KIND_LISTEN	0x0001	/* passive: binds and accepts */
@@ -93,6 +94,10 @@ struct addr_opts {
 	char		*fingerprint;
 	char		*psk_file;
 	char		*psk_identity;
+	char		*link;		/* PTY */
+	int		 raw;
+	int		 echo;		/* -1: not given */
+	int		 wait_slave;
 };
 
 struct addr {
@@ -209,5 +214,6 @@ extern const struct addr_ops addr_activate_ops;
 extern const struct addr_ops addr_vsock_listen_ops;
 extern const struct addr_ops addr_vsock_connect_ops;
 extern const struct addr_ops addr_pipe_ops;
+extern const struct addr_ops addr_pty_ops;
 
 #endif

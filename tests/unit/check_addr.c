@@ -192,6 +192,7 @@ fill(char *buf, size_t size, const char *prefix, char c, size_t n,
 #define G_CONN		0x10	/* retry interval forever connect-timeout */
 #define G_FILE		0x20	/* append trunc creat excl rdonly wronly */
 #define G_FIFO		0x400000 /* PIPE:path */
+#define G_PTY		0x800000 /* link raw echo wait-slave */
 #define G_PERM		(G_UNIXL | G_FILE | G_FIFO) /* unlink-close mode ... */
 #define G_RECVFROM	0x4000	/* fork max-children on a datagram server */
 #define G_UNIXBIND	0x8000	/* bind on UNIX-SENDTO */
@@ -329,6 +330,7 @@ static const struct kind_case {
 	  "", G_FILE, 0, 1 },
 	{ "PIPE", ":/tmp/ferry.fifo", 1, "/tmp/ferry.fifo", NULL,
 	  "PIPE:<path>", "path", "", G_FIFO, 0, 1 },
+	{ "PTY", "", 0, NULL, NULL, "PTY", NULL, "", G_PTY, 0, 0 },
 };
 
 /*
@@ -440,6 +442,12 @@ static const struct opt_case {
 	{ "excl", "o-excl", G_FILE, NULL, F_INT, OFF(excl), 1, 0, NULL },
 	{ "rdonly", "o-rdonly", G_FILE, NULL, F_INT, OFF(rdonly), 1, 0, NULL },
 	{ "wronly", "o-wronly", G_FILE, NULL, F_INT, OFF(wronly), 1, 0, NULL },
+	{ "link", NULL, G_PTY, "/tmp/ferry.tty", F_STR, OFF(link), 0, 0,
+	  "/tmp/ferry.tty" },
+	{ "raw", NULL, G_PTY, NULL, F_INT, OFF(raw), 1, 0, NULL },
+	{ "echo", NULL, G_PTY, "0", F_INT, OFF(echo), 0, 0, NULL },
+	{ "wait-slave", "waitslave", G_PTY, NULL, F_INT, OFF(wait_slave), 1, 0,
+	  NULL },
 #ifdef OG_FDPASS
 	{ "fdpass", NULL, G_FDPASS, NULL, F_INT, OFF(fdpass), 1, 0, NULL },
 	{ "keepalive-interval", NULL, G_FDPASS, "2.5", F_DBL,
