@@ -168,6 +168,9 @@ static const struct addr_kind kinds[] = {
 	  "a named pipe, made if missing; alone: an unnamed pipe (echo)" },
 	{ "PTY", &addr_pty_ops, { NULL }, 0, OG_PTY, 0, 0,
 	  "a new pseudo terminal; a program opens its slave (see link=)" },
+	{ "READLINE", &addr_readline_ops, { NULL }, 0, OG_READLINE,
+	  KIND_SHARED, ADDR_RD | ADDR_WR,
+	  "the terminal, lines edited with history (libedit)" },
 };
 
 static const struct {
@@ -325,6 +328,10 @@ static const struct opt {
 	  "echo=0: the pty does not echo what it receives" },
 	{ "wait-slave", "waitslave", OT_BOOL, O(wait_slave), OG_PTY,
 	  "relay only once a process has opened the slave" },
+	{ "history", "history-file", OT_STRING, O(history), OG_READLINE,
+	  "READLINE: load the history from this file, save it at exit" },
+	{ "prompt", NULL, OT_STRING, O(prompt), OG_READLINE,
+	  "READLINE: the prompt shown before each line" },
 #undef O
 };
 
@@ -1143,6 +1150,8 @@ addr_free(struct addr *a)
 	x_free(a->o.psk_file);
 	x_free(a->o.psk_identity);
 	x_free(a->o.link);
+	x_free(a->o.history);
+	x_free(a->o.prompt);
 	tls_free(a);
 	x_free(a->text);
 	addr_free(a->wr);

@@ -27,6 +27,8 @@ struct endpoint {
 	char		*unlink_path;
 	int		 held;		/* another fd of ours, or -1 */
 	int		 eio_eof;
+	void		(*close_fn)(void *);
+	void		*close_arg;
 	struct endpoint	*sub[2];	/* the halves of a join */
 	struct bufferevent *bev;	/* TLS */
 };
@@ -124,6 +126,13 @@ endpoint_set_unlink(struct endpoint *ep, const char *path)
 {
 	x_free(ep->unlink_path);
 	ep->unlink_path = xstrdup(path);
+}
+
+void
+endpoint_set_close(struct endpoint *ep, void (*fn)(void *), void *arg)
+{
+	ep->close_fn = fn;
+	ep->close_arg = arg;
 }
 
 void
@@ -227,6 +236,8 @@ endpoint_free(struct endpoint *ep)
 	}
 	if (ep->held != -1)
 		close(ep->held);
+	if (ep->close_fn != NULL)
+		ep->close_fn(ep->close_arg);
 	if (ep->child != -1)
 		child_release(ep->child);
 	if (ep->unlink_path != NULL)

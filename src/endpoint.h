@@ -47,6 +47,9 @@ struct endpoint	*endpoint_join(const char *name, struct endpoint *rd,
 void		 endpoint_set_child(struct endpoint *, pid_t);
 /* Remove path when the endpoint is freed (unlink-close). Copied. */
 void		 endpoint_set_unlink(struct endpoint *, const char *path);
+/* Call fn(arg) when the endpoint is freed, after its fds are closed. */
+void		 endpoint_set_close(struct endpoint *, void (*fn)(void *),
+		    void *arg);
 /* The endpoint owns fd too (a pty's slave kept open); closed on free. */
 void		 endpoint_hold_fd(struct endpoint *, int fd);
 /*

@@ -193,6 +193,7 @@ fill(char *buf, size_t size, const char *prefix, char c, size_t n,
 #define G_FILE		0x20	/* append trunc creat excl rdonly wronly */
 #define G_FIFO		0x400000 /* PIPE:path */
 #define G_PTY		0x800000 /* link raw echo wait-slave */
+#define G_READLINE	0x1000000 /* history prompt */
 #define G_PERM		(G_UNIXL | G_FILE | G_FIFO) /* unlink-close mode ... */
 #define G_RECVFROM	0x4000	/* fork max-children on a datagram server */
 #define G_UNIXBIND	0x8000	/* bind on UNIX-SENDTO */
@@ -331,6 +332,8 @@ static const struct kind_case {
 	{ "PIPE", ":/tmp/ferry.fifo", 1, "/tmp/ferry.fifo", NULL,
 	  "PIPE:<path>", "path", "", G_FIFO, 0, 1 },
 	{ "PTY", "", 0, NULL, NULL, "PTY", NULL, "", G_PTY, 0, 0 },
+	{ "READLINE", "", 0, NULL, NULL, "READLINE", NULL, "", G_READLINE, 0,
+	  0 },
 };
 
 /*
@@ -448,6 +451,10 @@ static const struct opt_case {
 	{ "echo", NULL, G_PTY, "0", F_INT, OFF(echo), 0, 0, NULL },
 	{ "wait-slave", "waitslave", G_PTY, NULL, F_INT, OFF(wait_slave), 1, 0,
 	  NULL },
+	{ "history", "history-file", G_READLINE, "/tmp/ferry.hist", F_STR,
+	  OFF(history), 0, 0, "/tmp/ferry.hist" },
+	{ "prompt", NULL, G_READLINE, "ferry> ", F_STR, OFF(prompt), 0, 0,
+	  "ferry> " },
 #ifdef OG_FDPASS
 	{ "fdpass", NULL, G_FDPASS, NULL, F_INT, OFF(fdpass), 1, 0, NULL },
 	{ "keepalive-interval", NULL, G_FDPASS, "2.5", F_DBL,
