@@ -42,7 +42,7 @@ _ferry_options()
 
 _ferry()
 {
-	local ferry=${COMP_WORDS[0]} line cur kind prefix w wb
+	local ferry=${COMP_WORDS[0]} line cur kind prefix w wb nocase
 	local -a cands=()
 
 	# The whole word, ':' and '=' included (they break words for bash).
@@ -67,10 +67,13 @@ _ferry()
 		return 0	# parameters: a host, a port, a path...
 		;;
 	*)
+		# Kind names are case-insensitive (bash 3.2, macOS's, lacks ^^).
+		shopt -q nocasematch && nocase=1 || nocase=
+		shopt -s nocasematch
 		while IFS= read -r w; do
-			# Kind names are case-insensitive.
-			[[ ${w^^} == "${cur^^}"* ]] && cands+=("$w")
+			[[ $w == "$cur"* ]] && cands+=("$w")
 		done < <(_ferry_kinds "$ferry")
+		[[ -n $nocase ]] || shopt -u nocasematch
 		[[ -z $cur ]] && cands+=(-)
 		;;
 	esac
