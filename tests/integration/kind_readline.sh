@@ -103,7 +103,33 @@ wait_for gone "$FERRY_PID"
 expect_log rl2 'closed, 23 bytes >, 23 bytes <'
 tm kill-server 2>/dev/null || true
 
-# 3. Without a terminal, READLINE reads plain lines (said at -d).
+# 3. Seed 003: ferry readline udp4:127.0.0.1:PORT, a UDP echo server;
+# the answers are counted in the log (the typed lines look the same); ^D
+# ends it once the server has been quiet for -t (0.5 s).
+bg udpecho "$PYTHON" -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("127.0.0.1", 0))
+with open(sys.argv[1] + ".tmp", "w") as f:
+    f.write("%d\n" % s.getsockname()[1])
+import os
+os.rename(sys.argv[1] + ".tmp", sys.argv[1])
+while True:
+    d, a = s.recvfrom(65536)
+    s.sendto(d, a)
+' "$T/udp.port"
+wait_for test -s "$T/udp.port"
+run_ferry rl3 readline "udp4:127.0.0.1:$(cat "$T/udp.port")"
+tm send-keys -t ferry 'hello' Enter
+wait_for screen '^hello$'
+tm send-keys -t ferry 'hello again' Enter
+wait_for screen '^hello again$'
+tm send-keys -t ferry C-d
+wait_for gone "$FERRY_PID"
+expect_log rl3 '2 records \(18 bytes\) >, 2 records \(18 bytes\) <'
+tm kill-server 2>/dev/null || true
+
+# 4. Without a terminal, READLINE reads plain lines (said at -d).
 printf 'one\ntwo\n' >"$T/lines"
 bg sink2 "$PYTHON" "$HELPERS/peer.py" sink tcp:127.0.0.1:0 --ready "$T/sink2.ready" --out "$T/got2"
 SINK2=$BGPID
