@@ -11,7 +11,9 @@
  * for the end of the data coming out of the pty.
  *
  * The termios settings (raw, echo=) are made on the slave before anyone
- * else can open it, and stay with it.
+ * else can open it, and stay with it.  The link is removed at the end
+ * only if it still points at this pty: with fork, or another ferry, a
+ * newer pty may have taken it over.
  */
 #include "config.h"
 
@@ -20,6 +22,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,6 +80,36 @@ pty_link(const char *path, const char *slave)
 	return (symlink(slave, path));
 }
 
+/* The link is removed only while it still points at our slave. */
+struct pty_link {
+	char	*path;
+	char	*slave;
+};
+
+static void
+pty_unlink(const char *path, const char *slave)
+{
+	char	buf[PATH_MAX];
+	ssize_t	n;
+
+	if ((n = readlink(path, buf, sizeof buf - 1)) == -1)
+		return;
+	buf[n] = '\0';
+	if (strcmp(buf, slave) == 0)
+		unlink(path);
+}
+
+static void
+pty_link_free(void *arg)
+{
+	struct pty_link	*l = arg;
+
+	pty_unlink(l->path, l->slave);
+	x_free(l->path);
+	x_free(l->slave);
+	x_free(l);
+}
+
 static void
 pty_wait_free(void *arg)
 {
@@ -87,24 +120,30 @@ pty_wait_free(void *arg)
 	if (w->master != -1)
 		close(w->master);
 	if (w->link != NULL)
-		unlink(w->link);
+		pty_unlink(w->link, w->slave);
 	x_free(w->link);
 	x_free(w->slave);
 	x_free(w);
 }
 
+/* sfd: the slave, kept open, or -1; name: its path. */
 static struct endpoint *
-pty_endpoint(struct addr_open *op, int master, int slave)
+pty_endpoint(struct addr_open *op, int master, int sfd, const char *name)
 {
 	struct addr	*a = addr_open_addr(op);
 	struct endpoint	*ep;
+	struct pty_link	*l;
 
 	ep = endpoint_new(a->text, master, master);
 	endpoint_set_eio_eof(ep);
-	if (slave != -1)
-		endpoint_hold_fd(ep, slave);
-	if (a->o.link != NULL)
-		endpoint_set_unlink(ep, a->o.link);
+	if (sfd != -1)
+		endpoint_hold_fd(ep, sfd);
+	if (a->o.link != NULL) {
+		l = xmalloc(sizeof *l);
+		l->path = xstrdup(a->o.link);
+		l->slave = xstrdup(name);
+		endpoint_set_close(ep, pty_link_free, l);
+	}
 	return (ep);
 }
 
@@ -129,7 +168,7 @@ pty_wait_cb(evutil_socket_t fd, short what, void *arg)
 	w->master = -1;
 	x_free(w->link);
 	w->link = NULL;		/* the endpoint removes it now */
-	addr_open_done(w->op, pty_endpoint(w->op, master, -1));
+	addr_open_done(w->op, pty_endpoint(w->op, master, -1, w->slave));
 }
 
 static void
@@ -176,7 +215,7 @@ pty_open(struct addr_open *op)
 	    a->o.link != NULL ? ", link " : "",
 	    a->o.link != NULL ? a->o.link : "");
 	if (!a->o.wait_slave) {
-		addr_open_done(op, pty_endpoint(op, master, sfd));
+		addr_open_done(op, pty_endpoint(op, master, sfd, slave));
 		x_free(slave);
 		return;
 	}
@@ -194,7 +233,7 @@ pty_open(struct addr_open *op)
 
 fail:
 	if (linked)
-		unlink(a->o.link);
+		pty_unlink(a->o.link, slave);
 	if (sfd != -1)
 		close(sfd);
 	close(master);

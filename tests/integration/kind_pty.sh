@@ -3,6 +3,7 @@
 # checks isatty, the termios flags raw and echo=0 set, sets and reads the
 # window size, and round-trips random bytes through an echo server (raw:
 # nothing translated), sha256 checked; it may close and reopen the slave.
+# A link taken over by a newer pty is left to it.
 # wait-slave holds the other address until the slave is opened, and ends
 # after it is closed.  The link is removed at exit; bad input is one line.
 . "$TESTS_DIR/integration/lib.sh"
@@ -25,6 +26,22 @@ slave=$(sed -n 's/.*: slave \([^,]*\),.*/\1/p' "$T/raw.log")
 [ "$(readlink "$T/tty")" = "$slave" ] || fail "link points at $(readlink "$T/tty"), not $slave"
 stop "$RAW"
 [ ! -e "$T/tty" ] && [ ! -L "$T/tty" ] || fail "the link is still there after exit"
+
+# A second pty takes the link over; the first, ending, leaves it alone.
+ferry_bg first -d "pty,link=$T/shared" "unix-connect:$T/echo.sock"
+FIRST=$FPID
+wait_for test -L "$T/shared"
+one=$(readlink "$T/shared")
+ferry_bg second -d "pty,link=$T/shared" "unix-connect:$T/echo.sock"
+SECOND=$FPID
+wait_for grep -q ': slave ' "$T/second.log"
+two=$(sed -n 's/.*: slave \([^,]*\),.*/\1/p' "$T/second.log")
+[ "$one" != "$two" ] || fail "two ferries, one pty: $one"
+[ "$(readlink "$T/shared")" = "$two" ] || fail "the second pty did not take the link"
+stop "$FIRST"
+[ "$(readlink "$T/shared")" = "$two" ] || fail "the first ferry removed the second's link"
+stop "$SECOND"
+[ ! -L "$T/shared" ] || fail "the second ferry left its link"
 
 # echo=0 alone keeps canonical mode; no option at all echoes.
 ferry_bg e0 "pty,link=$T/e0,echo=0" "unix-connect:$T/echo.sock"
