@@ -180,6 +180,13 @@ static const struct addr_kind kinds[] = {
 	  "create or truncate a file, write only" },
 	{ "GOPEN", &addr_file_ops, { "path", NULL }, 1, OG_FILE, KIND_REST, 2,
 	  "open a file, or connect if it is a UNIX socket" },
+	{ "PIPE", &addr_pipe_ops, { "path", NULL }, 0, OG_FIFO, KIND_REST, 0,
+	  "a named pipe, made if missing; alone: an unnamed pipe (echo)" },
+	{ "PTY", &addr_pty_ops, { NULL }, 0, OG_PTY, 0, 0,
+	  "a new pseudo terminal; a program opens its slave (see link=)" },
+	{ "READLINE", &addr_readline_ops, { NULL }, 0, OG_READLINE,
+	  KIND_SHARED, ADDR_RD | ADDR_WR,
+	  "the terminal, lines edited with history (libedit)" },
 };
 
 static const struct {
@@ -272,13 +279,16 @@ static const struct opt {
 	{ "unlink-early", NULL, OT_BOOL, O(unlink_early), OG_UNIXLISTEN,
 	  "remove whatever file is at the path before binding" },
 	{ "unlink-close", NULL, OT_BOOL, O(unlink_close),
-	  OG_UNIXLISTEN | OG_FILE,
+	  OG_UNIXLISTEN | OG_FILE | OG_FIFO,
 	  "remove the file when closed (default: 1 for listeners)" },
-	{ "mode", "perm", OT_MODE, O(mode), OG_UNIXLISTEN | OG_FILE,
+	{ "mode", "perm", OT_MODE, O(mode),
+	  OG_UNIXLISTEN | OG_FILE | OG_FIFO,
 	  "permissions of the created socket or file, octal" },
-	{ "user", "owner", OT_USER, O(user), OG_UNIXLISTEN | OG_FILE,
+	{ "user", "owner", OT_USER, O(user),
+	  OG_UNIXLISTEN | OG_FILE | OG_FIFO,
 	  "owner of the created socket or file (name or uid)" },
-	{ "group", NULL, OT_GROUP, O(group), OG_UNIXLISTEN | OG_FILE,
+	{ "group", NULL, OT_GROUP, O(group),
+	  OG_UNIXLISTEN | OG_FILE | OG_FIFO,
 	  "group of the created socket or file (name or gid)" },
 	{ "retry", NULL, OT_UINT, O(retry), OG_CONNECT,
 	  "connect attempts after the first failure" },
@@ -335,6 +345,18 @@ static const struct opt {
 	  "ssh -F: this config file instead of ~/.ssh/config" },
 	{ "identity", NULL, OT_STRING, O(identity), OG_SSH,
 	  "ssh -i: the private key to log in with" },
+	{ "link", NULL, OT_STRING, O(link), OG_PTY,
+	  "a symlink at this path to the pty's slave, removed at exit" },
+	{ "raw", NULL, OT_BOOL, O(raw), OG_PTY,
+	  "raw mode: no line editing, no translation, no signals" },
+	{ "echo", NULL, OT_BOOL, O(echo), OG_PTY,
+	  "echo=0: the pty does not echo what it receives" },
+	{ "wait-slave", "waitslave", OT_BOOL, O(wait_slave), OG_PTY,
+	  "relay only once a process has opened the slave" },
+	{ "history", "history-file", OT_STRING, O(history), OG_READLINE,
+	  "READLINE: load the history from this file, save it at exit" },
+	{ "prompt", NULL, OT_STRING, O(prompt), OG_READLINE,
+	  "READLINE: the prompt shown before each line" },
 #undef O
 };
 
@@ -507,6 +529,10 @@ closest_kind(const char *name)
 	const char	*best = NULL;
 	size_t		 i, d, bestd = 3;
 
+	/* Control bytes were not a typo of a kind's name. */
+	for (i = 0; name[i] != '\0'; i++)
+		if (!isprint((unsigned char)name[i]))
+			return (NULL);
 	for (i = 0; i < nitems(kinds); i++) {
 		if ((d = distance(name, kinds[i].name, bestd)) < bestd) {
 			bestd = d;
@@ -912,6 +938,7 @@ opts_init(struct addr_opts *o)
 	o->interval = 1.0;
 	o->verify = -1;
 	o->keepalive_interval = -1;
+	o->echo = -1;
 }
 
 static int
@@ -1166,6 +1193,9 @@ addr_free(struct addr *a)
 	x_free(a->o.ssh_options);
 	x_free(a->o.ssh_config);
 	x_free(a->o.identity);
+	x_free(a->o.link);
+	x_free(a->o.history);
+	x_free(a->o.prompt);
 	tls_free(a);
 	x_free(a->text);
 	addr_free(a->wr);

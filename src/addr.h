@@ -33,6 +33,9 @@ struct acl;
 #define OG_RANGE	0x10000	/* range: on IP listeners */
 #define OG_PEERCRED	0x20000	/* allow-uid allow-gid: on UNIX listeners */
 #define OG_SSH		0x40000	/* ssh ssh-option ssh-config identity */
+#define OG_FIFO		0x400000 /* mode user group unlink-close: PIPE */
+#define OG_PTY		0x800000 /* link raw echo wait-slave */
+#define OG_READLINE	0x1000000 /* history prompt */
 
 /* Kind flags. */
 #define KIND_LISTEN	0x0001	/* passive: binds and accepts */
@@ -98,6 +101,12 @@ struct addr_opts {
 	char		*ssh_options;	/* -o values, one a line */
 	char		*ssh_config;
 	char		*identity;
+	char		*link;		/* PTY */
+	int		 raw;
+	int		 echo;		/* -1: not given */
+	int		 wait_slave;
+	char		*history;	/* READLINE */
+	char		*prompt;
 };
 
 struct addr {
@@ -215,5 +224,8 @@ extern const struct addr_ops addr_vsock_listen_ops;
 extern const struct addr_ops addr_vsock_connect_ops;
 extern const struct addr_ops addr_ssh_ops;
 extern const struct addr_ops addr_ssh_listen_ops;
+extern const struct addr_ops addr_pipe_ops;
+extern const struct addr_ops addr_pty_ops;
+extern const struct addr_ops addr_readline_ops;
 
 #endif

@@ -25,6 +25,10 @@ struct endpoint {
 	int		 nbstream;	/* one non-blocking stream socket */
 	pid_t		 child;
 	char		*unlink_path;
+	int		 held;		/* another fd of ours, or -1 */
+	int		 eio_eof;
+	void		(*close_fn)(void *);
+	void		*close_arg;
 	struct endpoint	*sub[2];	/* the halves of a join */
 	struct bufferevent *bev;	/* TLS */
 };
@@ -40,6 +44,7 @@ endpoint_new(const char *name, int rfd, int wfd)
 	ep->wfd = wfd;
 	ep->wr_socket = wfd != -1 && sock_is_socket(wfd);
 	ep->child = -1;
+	ep->held = -1;
 	return (ep);
 }
 
@@ -54,6 +59,7 @@ endpoint_new_sock(const char *name, int fd)
 	ep->wr_socket = 1;
 	ep->nbstream = 1;
 	ep->child = -1;
+	ep->held = -1;
 	return (ep);
 }
 
@@ -120,6 +126,35 @@ endpoint_set_unlink(struct endpoint *ep, const char *path)
 {
 	x_free(ep->unlink_path);
 	ep->unlink_path = xstrdup(path);
+}
+
+void
+endpoint_set_close(struct endpoint *ep, void (*fn)(void *), void *arg)
+{
+	ep->close_fn = fn;
+	ep->close_arg = arg;
+}
+
+void
+endpoint_hold_fd(struct endpoint *ep, int fd)
+{
+	if (ep->held != -1)
+		close(ep->held);
+	ep->held = fd;
+}
+
+void
+endpoint_set_eio_eof(struct endpoint *ep)
+{
+	ep->eio_eof = 1;
+}
+
+int
+endpoint_eio_eof(const struct endpoint *ep)
+{
+	if (ep->sub[0] != NULL)
+		return (endpoint_eio_eof(ep->sub[0]));
+	return (ep->eio_eof);
 }
 
 int
@@ -199,6 +234,10 @@ endpoint_free(struct endpoint *ep)
 		if (ep->wfd != ep->rfd)
 			close_fd(ep->wfd);
 	}
+	if (ep->held != -1)
+		close(ep->held);
+	if (ep->close_fn != NULL)
+		ep->close_fn(ep->close_arg);
 	if (ep->child != -1)
 		child_release(ep->child);
 	if (ep->unlink_path != NULL)

@@ -47,6 +47,17 @@ struct endpoint	*endpoint_join(const char *name, struct endpoint *rd,
 void		 endpoint_set_child(struct endpoint *, pid_t);
 /* Remove path when the endpoint is freed (unlink-close). Copied. */
 void		 endpoint_set_unlink(struct endpoint *, const char *path);
+/* Call fn(arg) when the endpoint is freed, after its fds are closed. */
+void		 endpoint_set_close(struct endpoint *, void (*fn)(void *),
+		    void *arg);
+/* The endpoint owns fd too (a pty's slave kept open); closed on free. */
+void		 endpoint_hold_fd(struct endpoint *, int fd);
+/*
+ * Reading EIO is the end of the data, not an error: a pty's master whose
+ * slave was closed.
+ */
+void		 endpoint_set_eio_eof(struct endpoint *);
+int		 endpoint_eio_eof(const struct endpoint *);
 int		 endpoint_rfd(const struct endpoint *);
 int		 endpoint_wfd(const struct endpoint *);
 const char	*endpoint_name(const struct endpoint *);

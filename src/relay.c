@@ -250,6 +250,11 @@ side_event(struct bufferevent *bev, short what, void *arg)
 		if (endpoint_bev(s->ep) != NULL)
 			r->errstr = tls_bev_error(bev);
 		err = side_errno(s, what);
+		if (err == EIO && (what & BEV_EVENT_READING) &&
+		    endpoint_eio_eof(s->ep)) {
+			dir_eof(&r->dir[s->idx]);	/* a pty's slave closed */
+			return;
+		}
 		relay_end(r, RELAY_FAILED, err != 0 ? err : EIO,
 		    endpoint_name(s->ep));
 		return;
@@ -613,6 +618,10 @@ raw_read_cb(evutil_socket_t fd, short what, void *arg)
 	if (n == -1) {
 		if (errno == EAGAIN || errno == EWOULDBLOCK)
 			return;
+		if (errno == EIO && endpoint_eio_eof(r->side[d->idx].ep)) {
+			dir_eof(d);
+			return;
+		}
 		relay_end(r, RELAY_FAILED, errno,
 		    endpoint_name(r->side[d->idx].ep));
 		return;

@@ -15,14 +15,16 @@
 # root it runs apt-get directly, otherwise through sudo.  Off Debian
 # (no dpkg-query) it installs nothing and says so.
 
-# The build: compiler, autotools, libevent 2.1, OpenSSL 3, Check.
+# The build: compiler, autotools, libevent 2.1, OpenSSL 3, Check; libedit
+# for READLINE's line editing (optional: configure goes on without it).
 DEPS_BUILD="build-essential autoconf automake libtool pkg-config
-libevent-dev libssl-dev check"
+libevent-dev libssl-dev check libedit-dev"
 # The demo and the tests: real peers and clients, process and socket tools,
 # servers and clients that later scenarios put behind or in front of
-# ferry, clang for the libFuzzer targets, debhelper for the package.
+# ferry, clang for the libFuzzer targets, debhelper for the package, tmux
+# to drive READLINE and zsh to check its completion's syntax.
 DEPS_TEST="python3 curl socat procps iproute2 openssl nginx-light
-openssh-server openssh-client ruby clang debhelper"
+openssh-server openssh-client ruby clang debhelper tmux zsh"
 DEPS_PACKAGES="$DEPS_BUILD $DEPS_TEST"
 
 # Print the packages of $DEPS_PACKAGES that are not installed, one a line.

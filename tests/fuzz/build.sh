@@ -16,6 +16,10 @@ out=tests/fuzz
 flags="-g -O1 -std=c11 -D_GNU_SOURCE -DHAVE_CONFIG_H -I. -I$src/src
  -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined"
 libs="$(pkg-config --cflags --libs libevent libevent_openssl openssl) -lm"
+# READLINE's line editor, when configure found libedit.
+if grep -q '^#define HAVE_LIBEDIT 1' config.h 2>/dev/null; then
+	libs="$libs $(pkg-config --cflags --libs libedit)"
+fi
 
 command -v "$cc" >/dev/null 2>&1 || {
 	echo "fuzz: $cc not found (Debian: apt-get install clang)" >&2

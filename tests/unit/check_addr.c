@@ -191,7 +191,10 @@ fill(char *buf, size_t size, const char *prefix, char c, size_t n,
 #define G_TCP		0x08	/* nodelay keepalive */
 #define G_CONN		0x10	/* retry interval forever connect-timeout */
 #define G_FILE		0x20	/* append trunc creat excl rdonly wronly */
-#define G_PERM		(G_UNIXL | G_FILE) /* unlink-close mode user group */
+#define G_FIFO		0x400000 /* PIPE:path */
+#define G_PTY		0x800000 /* link raw echo wait-slave */
+#define G_READLINE	0x1000000 /* history prompt */
+#define G_PERM		(G_UNIXL | G_FILE | G_FIFO) /* unlink-close mode ... */
 #define G_RECVFROM	0x4000	/* fork max-children on a datagram server */
 #define G_UNIXBIND	0x8000	/* bind on UNIX-SENDTO */
 #define G_RANGE		0x10000	/* range on IP listeners */
@@ -338,13 +341,22 @@ static const struct kind_case {
 	  "CREATE:<path>", "path", "CREAT", G_FILE, 0, 1 },
 	{ "GOPEN", ":/dev/null", 1, "/dev/null", NULL, "GOPEN:<path>", "path",
 	  "", G_FILE, 0, 1 },
+	{ "PIPE", ":/tmp/ferry.fifo", 1, "/tmp/ferry.fifo", NULL,
+	  "PIPE:<path>", "path", "", G_FIFO, 0, 1 },
+	{ "PTY", "", 0, NULL, NULL, "PTY", NULL, "", G_PTY, 0, 0 },
+	{ "READLINE", "", 0, NULL, NULL, "READLINE", NULL, "", G_READLINE, 0,
+	  0 },
 };
 
-/* Kinds whose one parameter may be left out: "SYSTEMD" is the first fd. */
+/*
+ * Kinds whose one parameter may be left out: "SYSTEMD" is the first fd,
+ * "PIPE" an unnamed pipe.
+ */
 static int
 param_optional(const struct kind_case *k)
 {
-	return (strcmp(k->name, "SYSTEMD") == 0);
+	return (strcmp(k->name, "SYSTEMD") == 0 ||
+	    strcmp(k->name, "PIPE") == 0);
 }
 
 static const struct kind_case *
@@ -453,6 +465,16 @@ static const struct opt_case {
 	  OFF(ssh_config), 0, 0, "/tmp/ssh_config" },
 	{ "identity", NULL, G_SSH, "/tmp/id_ed25519", F_STR, OFF(identity),
 	  0, 0, "/tmp/id_ed25519" },
+	{ "link", NULL, G_PTY, "/tmp/ferry.tty", F_STR, OFF(link), 0, 0,
+	  "/tmp/ferry.tty" },
+	{ "raw", NULL, G_PTY, NULL, F_INT, OFF(raw), 1, 0, NULL },
+	{ "echo", NULL, G_PTY, "0", F_INT, OFF(echo), 0, 0, NULL },
+	{ "wait-slave", "waitslave", G_PTY, NULL, F_INT, OFF(wait_slave), 1, 0,
+	  NULL },
+	{ "history", "history-file", G_READLINE, "/tmp/ferry.hist", F_STR,
+	  OFF(history), 0, 0, "/tmp/ferry.hist" },
+	{ "prompt", NULL, G_READLINE, "ferry> ", F_STR, OFF(prompt), 0, 0,
+	  "ferry> " },
 #ifdef OG_FDPASS
 	{ "fdpass", NULL, G_FDPASS, NULL, F_INT, OFF(fdpass), 1, 0, NULL },
 	{ "keepalive-interval", NULL, G_FDPASS, "2.5", F_DBL,
