@@ -259,6 +259,17 @@ side_event(struct bufferevent *bev, short what, void *arg)
 		    endpoint_name(s->ep));
 		return;
 	}
+	if ((what & BEV_EVENT_EOF) && (what & BEV_EVENT_WRITING)) {
+		/*
+		 * bufferevent_openssl with dirty shutdowns allowed reports a
+		 * write to a reset peer as EOF, not as an error: nothing
+		 * will ever drain what is queued for this side.
+		 */
+		err = side_errno(s, what);
+		relay_end(r, RELAY_FAILED, err != 0 ? err : EPIPE,
+		    endpoint_name(s->ep));
+		return;
+	}
 	if ((what & BEV_EVENT_EOF) && (what & BEV_EVENT_READING)) {
 		/*
 		 * bufferevent_openssl stops writing, too, when it reads the
