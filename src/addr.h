@@ -204,6 +204,17 @@ void		 addr_open_done(struct addr_open *, struct endpoint *);
 void		 addr_open_fail(struct addr_open *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 
+/* For the IP families (addr_ip.c): AF_INET, AF_INET6 or AF_UNSPEC from the
+ * kind and pf=; host and port checked at parse time; getaddrinfo with a
+ * one-line error ("[v6]" brackets removed); bind= on a connecting socket. */
+struct addrinfo;
+int		 ip_family(const struct addr *);
+int		 ip_check(struct addr *, char **errp);
+int		 ip_lookup(const char *host, const char *port, int family,
+		    int socktype, int passive, struct addrinfo **, char **errp);
+int		 ip_bind_local(struct addr *, int fd, int family, int socktype,
+		    char **errp);
+
 /* The family tables (addr_<family>.c). */
 extern const struct addr_ops addr_stdio_ops;
 extern const struct addr_ops addr_fd_ops;

@@ -33,115 +33,6 @@
 #include "sock.h"
 #include "xmalloc.h"
 
-static int
-udp_family(const struct addr *a)
-{
-	int	v = a->kind->variant != 0 ? a->kind->variant : a->o.pf;
-
-	return (v == 4 ? AF_INET : v == 6 ? AF_INET6 : AF_UNSPEC);
-}
-
-static int
-udp_check(struct addr *a, char **errp)
-{
-	const char	*port = a->params[a->nparams - 1];
-	const char	*host = a->params[0];
-	const char	*p;
-	char		*end;
-	long		 n;
-	int		 ok = 1;
-
-	if (isdigit((unsigned char)*port)) {
-		n = strtol(port, &end, 10);
-		ok = *end == '\0' && n >= 0 && n <= 65535;
-	} else {
-		for (p = port; *p != '\0' && ok; p++)
-			ok = isalnum((unsigned char)*p) || *p == '-' ||
-			    *p == '_';
-		ok = ok && isalpha((unsigned char)*port);
-	}
-	if (!ok) {
-		*errp = xasprintf("bad port '%.32s' (a number from 0 to 65535 "
-		    "or a service name)", port);
-		return (-1);
-	}
-	if (a->nparams == 2 && (strcmp(host, "[]") == 0 || (host[0] == '[' &&
-	    host[strlen(host) - 1] != ']'))) {
-		*errp = xasprintf("bad host '%.64s' (an IPv6 address goes in "
-		    "brackets: [::1])", host);
-		return (-1);
-	}
-	if (a->kind->variant != 0 && a->o.pf != 0 &&
-	    a->kind->variant != a->o.pf) {
-		*errp = xasprintf("pf=ip%d contradicts %s", a->o.pf,
-		    a->kind->name);
-		return (-1);
-	}
-	return (0);
-}
-
-static int
-udp_lookup(const char *host, const char *port, int family, int passive,
-    struct addrinfo **res, char **errp)
-{
-	struct addrinfo	hints;
-	char		buf[256];
-	size_t		len;
-	int		rc;
-
-	memset(&hints, 0, sizeof hints);
-	hints.ai_family = family;
-	hints.ai_socktype = SOCK_DGRAM;
-	hints.ai_flags = passive ? AI_PASSIVE : 0;
-	if (host != NULL && (len = strlen(host)) >= 2 && host[0] == '[') {
-		snprintf(buf, sizeof buf, "%.*s", (int)(len - 2), host + 1);
-		host = buf;
-	}
-	if ((rc = getaddrinfo(host, port, &hints, res)) != 0) {
-		*errp = xasprintf("cannot resolve '%s%s%s': %s",
-		    host ? host : "", host ? ":" : "", port,
-		    rc == EAI_SYSTEM ? strerror(errno) : gai_strerror(rc));
-		return (-1);
-	}
-	return (0);
-}
-
-/* bind=host, host:port or [v6]:port: the local end of a UDP socket. */
-static int
-udp_bind_local(struct addr *a, int fd, int family, char **errp)
-{
-	struct addrinfo	*res;
-	char		*host, *port = NULL, *colon;
-	int		 on = 1, rc = -1;
-
-	if (a->o.bind == NULL)
-		return (0);
-	host = xstrdup(a->o.bind);
-	if (host[0] == '[') {
-		if ((colon = strstr(host, "]:")) != NULL) {
-			colon[1] = '\0';
-			port = colon + 2;
-		}
-	} else if ((colon = strchr(host, ':')) != NULL &&
-	    strchr(colon + 1, ':') == NULL) {
-		*colon = '\0';
-		port = colon + 1;
-	}
-	if (udp_lookup(host[0] != '\0' ? host : NULL, port ? port : "0",
-	    family, 1, &res, errp) == -1)
-		goto out;
-	if (a->o.reuseaddr == 1)
-		(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof on);
-	if (bind(fd, res->ai_addr, res->ai_addrlen) == -1)
-		*errp = xasprintf("bind %s: %s", a->o.bind, strerror(errno));
-	else
-		rc = 0;
-	freeaddrinfo(res);
-out:
-	x_free(host);
-	return (rc);
-}
-
 static void
 udp_open(struct addr_open *op)
 {
@@ -150,8 +41,8 @@ udp_open(struct addr_open *op)
 	char		*err = NULL, where[SOCK_NTOP_MAX];
 	int		 fd = -1, saved = 0;
 
-	if (udp_lookup(a->params[0], a->params[1], udp_family(a), 0, &res,
-	    &err) == -1) {
+	if (ip_lookup(a->params[0], a->params[1], ip_family(a), SOCK_DGRAM, 0,
+	    &res, &err) == -1) {
 		addr_open_fail(op, "%s", err);
 		x_free(err);
 		return;
@@ -162,7 +53,7 @@ udp_open(struct addr_open *op)
 			saved = errno;
 			continue;
 		}
-		if (udp_bind_local(a, fd, ai->ai_family, &err) == -1) {
+		if (ip_bind_local(a, fd, ai->ai_family, SOCK_DGRAM, &err) == -1) {
 			close(fd);
 			freeaddrinfo(res);
 			addr_open_fail(op, "%s", err);
@@ -192,18 +83,18 @@ udp_bind(struct addr *a, struct bound *b)
 	char		*err = NULL;
 	int		 fd = -1, on = 1, off = 0, family;
 
-	family = udp_family(a);
+	family = ip_family(a);
 	if (a->o.bind == NULL && family == AF_UNSPEC)
 		family = AF_INET6;	/* dual stack, IPv4 if that fails */
 	for (;;) {
-		if (udp_lookup(a->o.bind, a->params[0], family, 1, &res,
-		    &err) == -1)
+		if (ip_lookup(a->o.bind, a->params[0], family, SOCK_DGRAM, 1,
+		    &res, &err) == -1)
 			goto fail;
 		for (ai = res; ai != NULL; ai = ai->ai_next)
 			if ((fd = sock_socket(ai->ai_family, SOCK_DGRAM,
 			    1)) != -1)
 				break;
-		if (fd != -1 || family != AF_INET6 || udp_family(a) != 0 ||
+		if (fd != -1 || family != AF_INET6 || ip_family(a) != 0 ||
 		    a->o.bind != NULL)
 			break;
 		freeaddrinfo(res);
@@ -244,12 +135,12 @@ fail:
 }
 
 const struct addr_ops addr_udp_connect_ops = {
-	.check = udp_check,
+	.check = ip_check,
 	.open = udp_open,
 };
 
 const struct addr_ops addr_udp_server_ops = {
-	.check = udp_check,
+	.check = ip_check,
 	.bind = udp_bind,
 };
 
