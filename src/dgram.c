@@ -109,13 +109,20 @@ is_record(int type)
 	return (0);
 }
 
+/* A stream socket of ours is known without asking the kernel. */
+static int
+ep_record(const struct endpoint *ep)
+{
+	if (endpoint_nbstream(ep))
+		return (0);
+	return (is_record(dgram_socktype(endpoint_rfd(ep))) ||
+	    is_record(dgram_socktype(endpoint_wfd(ep))));
+}
+
 int
 dgram_wanted(const struct endpoint *a, const struct endpoint *b)
 {
-	return (is_record(dgram_socktype(endpoint_rfd(a))) ||
-	    is_record(dgram_socktype(endpoint_wfd(a))) ||
-	    is_record(dgram_socktype(endpoint_rfd(b))) ||
-	    is_record(dgram_socktype(endpoint_wfd(b))));
+	return (ep_record(a) || ep_record(b));
 }
 
 /* Ask for a read (or write) callback: poll, or run now if unpollable. */
