@@ -341,20 +341,25 @@ static void	sshm_read_log(struct sshm *, const char *);
 static int	sshm_begin(struct sshm *, struct event_base *, char **);
 
 /*
- * SSH-LISTEN's master ended (why: its last words, or NULL), or a new one
- * could not be started: say so, and try again after the backoff.
+ * SSH-LISTEN's master ended after it was up (wasup) or before: say so,
+ * with why (its last words, or NULL), and try again after the backoff.
  */
 static void
-sshm_retry(struct sshm *m, struct event_base *base, const char *why)
+sshm_retry(struct sshm *m, int wasup, const char *why)
 {
 	struct timeval	tv;
 
 	m->backoff = m->backoff == 0 ? RETRY_S : m->backoff * 2;
 	if (m->backoff > RETRY_MAX_S)
 		m->backoff = RETRY_MAX_S;
-	log_warn("%s: the ssh connection ended%s%s; reconnecting in %ds",
-	    m->addr->text, why != NULL ? ": " : "", why != NULL ? why : "",
-	    m->backoff);
+	if (wasup)
+		log_warn("%s: the ssh connection ended%s%s; reconnecting "
+		    "in %ds", m->addr->text, why != NULL ? ": " : "",
+		    why != NULL ? why : "", m->backoff);
+	else
+		log_warn("%s: cannot reconnect: %s; trying again in %ds",
+		    m->addr->text, why != NULL ? why : "ssh failed",
+		    m->backoff);
 	tv.tv_sec = m->backoff;
 	tv.tv_usec = 0;
 	evtimer_add(m->ev_retry, &tv);
@@ -370,7 +375,7 @@ sshm_retry_cb(evutil_socket_t fd, short what, void *arg)
 	if (base == NULL || m->pid != -1)
 		return;
 	if (sshm_begin(m, base, &err) == -1) {
-		sshm_retry(m, base, err);
+		sshm_retry(m, 0, err);
 		x_free(err);
 	}
 }
@@ -391,10 +396,11 @@ sshm_exited(pid_t pid, int status, void *arg)
 	    NULL;
 	if (!m->up && m->waiters != NULL)
 		ssh_waiters_fail(m, why != NULL ? why : "ssh failed");
-	if (m->reverse && m->ev_retry != NULL && status != -1 &&
-	    base != NULL)
-		sshm_retry(m, base, why);
-	else if (status != -1 && !(WIFSIGNALED(status) &&
+	if (base == NULL || status == -1)
+		;	/* ferry is stopping it */
+	else if (m->reverse && m->ev_retry != NULL)
+		sshm_retry(m, m->up, why);
+	else if (!(WIFSIGNALED(status) &&
 	    WTERMSIG(status) == SIGTERM))
 		log_info("%s: the ssh connection ended%s%s", m->addr->text,
 		    why != NULL ? ": " : "", why != NULL ? why : "");
