@@ -299,6 +299,8 @@ sshm_err_cb(evutil_socket_t fd, short what, void *arg)
 
 /* ---- masters ------------------------------------------------------------ */
 
+static void	sshm_read_log(struct sshm *, const char *);
+
 /* The master is gone (or going): close and remove what it had. */
 static void
 sshm_clear(struct sshm *m)
@@ -327,6 +329,7 @@ sshm_clear(struct sshm *m)
 		child_watch(m->probe, NULL, NULL);	/* reaped by the loop */
 		kill(m->probe, SIGTERM);
 		m->probe = -1;
+		sshm_read_log(m, "probe");	/* removes it */
 	}
 	m->up = 0;
 	if (m->ctl != NULL)
@@ -337,7 +340,6 @@ sshm_clear(struct sshm *m)
 }
 
 static void	ssh_waiters_fail(struct sshm *, const char *);
-static void	sshm_read_log(struct sshm *, const char *);
 static int	sshm_begin(struct sshm *, struct event_base *, char **);
 
 /*
@@ -400,7 +402,7 @@ sshm_exited(pid_t pid, int status, void *arg)
 		;	/* ferry is stopping it */
 	else if (m->reverse && m->ev_retry != NULL)
 		sshm_retry(m, m->up, why);
-	else if (!(WIFSIGNALED(status) &&
+	else if (m->why[0] == '\0' && !(WIFSIGNALED(status) &&
 	    WTERMSIG(status) == SIGTERM))
 		log_info("%s: the ssh connection ended%s%s", m->addr->text,
 		    why != NULL ? ": " : "", why != NULL ? why : "");
