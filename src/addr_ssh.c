@@ -18,12 +18,17 @@
  * SSH then asks the master ("test -S PATH") whether the remote socket
  * exists, so a wrong path is a clear error rather than an early EOF.
  *
- * SSH starts its master from the event loop: connections that arrive
- * meanwhile wait for it, and all fail with its error if it ends first
- * (or is not up within LOGIN_SEC).  The "test -S" probe, one round trip
- * over the open connection, and SSH-LISTEN's login at start-up are waited
- * for with the loop blocked.  Masters are stopped, and their directories
- * removed, at exit.
+ * SSH starts its master, and then the probe, from the event loop:
+ * connections that arrive meanwhile wait for them, and all fail with the
+ * error if the master ends first or the probe fails (or it is not done
+ * within LOGIN_SEC); relays already running go on meanwhile.
+ *
+ * SSH-LISTEN logs in when it binds, before there is anything to relay,
+ * so a refused login is an error at start-up.  If its master ends later,
+ * a line says so and a new one is started from the loop after 1 s, then
+ * 2, 4... up to RETRY_MAX_S while logins keep failing; the local socket
+ * it forwards to stays bound throughout.  Masters are stopped, and their
+ * directories removed, at exit.
  */
 #include "config.h"
 
@@ -37,6 +42,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,6 +60,8 @@
 
 #define LOGIN_SEC	60	/* the longest wait for a master to be up */
 #define LINE_MAX_SSH	256
+#define RETRY_S		1	/* SSH-LISTEN: the first wait for a new master */
+#define RETRY_MAX_S	30	/* ... and the longest */
 
 struct sshm {
 	struct addr		*addr;
@@ -70,7 +78,11 @@ struct sshm {
 	int			 outfd;		/* LocalCommand says "up" */
 	struct event		*ev_out;
 	struct event		*ev_timer;
-	const char		*why;		/* we stopped it: why */
+	char			 why[LINE_MAX_SSH];	/* we stopped it */
+	pid_t			 probe;		/* "test -S", or -1 */
+	/* SSH-LISTEN: a new master after the last one ended. */
+	struct event		*ev_retry;
+	int			 backoff;	/* seconds, 0: none yet */
 	struct ssh_wait		*waiters;	/* opens waiting for it */
 	char			 part[LINE_MAX_SSH];	/* a line so far */
 	size_t			 plen;
@@ -287,6 +299,8 @@ sshm_err_cb(evutil_socket_t fd, short what, void *arg)
 
 /* ---- masters ------------------------------------------------------------ */
 
+static void	sshm_read_log(struct sshm *, const char *);
+
 /* The master is gone (or going): close and remove what it had. */
 static void
 sshm_clear(struct sshm *m)
@@ -311,6 +325,12 @@ sshm_clear(struct sshm *m)
 		event_free(m->ev_timer);
 		m->ev_timer = NULL;
 	}
+	if (m->probe != -1) {
+		child_watch(m->probe, NULL, NULL);	/* reaped by the loop */
+		kill(m->probe, SIGTERM);
+		m->probe = -1;
+		sshm_read_log(m, "probe");	/* removes it */
+	}
 	m->up = 0;
 	if (m->ctl != NULL)
 		(void)unlink(m->ctl);
@@ -320,23 +340,72 @@ sshm_clear(struct sshm *m)
 }
 
 static void	ssh_waiters_fail(struct sshm *, const char *);
-static void	sshm_read_log(struct sshm *);
+static int	sshm_begin(struct sshm *, struct event_base *, char **);
+
+/*
+ * SSH-LISTEN's master ended after it was up (wasup) or before: say so,
+ * with why (its last words, or NULL), and try again after the backoff.
+ */
+static void
+sshm_retry(struct sshm *m, int wasup, const char *why)
+{
+	struct timeval	tv;
+
+	m->backoff = m->backoff == 0 ? RETRY_S : m->backoff * 2;
+	if (m->backoff > RETRY_MAX_S)
+		m->backoff = RETRY_MAX_S;
+	if (wasup)
+		log_warn("%s: the ssh connection ended%s%s; reconnecting "
+		    "in %ds", m->addr->text, why != NULL ? ": " : "",
+		    why != NULL ? why : "", m->backoff);
+	else
+		log_warn("%s: cannot reconnect: %s; trying again in %ds",
+		    m->addr->text, why != NULL ? why : "ssh failed",
+		    m->backoff);
+	tv.tv_sec = m->backoff;
+	tv.tv_usec = 0;
+	evtimer_add(m->ev_retry, &tv);
+}
+
+static void
+sshm_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct sshm		*m = arg;
+	struct event_base	*base = child_event_base();
+	char			*err = NULL;
+
+	if (base == NULL || m->pid != -1)
+		return;
+	if (sshm_begin(m, base, &err) == -1) {
+		sshm_retry(m, 0, err);
+		x_free(err);
+	}
+}
 
 static void
 sshm_exited(pid_t pid, int status, void *arg)
 {
-	struct sshm	*m = arg;
+	struct sshm		*m = arg;
+	struct event_base	*base = child_event_base();
+	const char		*why;
 
 	m->pid = -1;
 	if (m->errfd != -1)
 		(void)sshm_read_err(m, m->errfd, 0);
+	if (m->reverse)
+		sshm_read_log(m, "log");
+	why = m->why[0] != '\0' ? m->why : m->last[0] != '\0' ? m->last :
+	    NULL;
 	if (!m->up && m->waiters != NULL)
-		ssh_waiters_fail(m, m->why != NULL ? m->why :
-		    m->last[0] != '\0' ? m->last : "ssh failed");
-	if (status != -1 && !(WIFSIGNALED(status) &&
+		ssh_waiters_fail(m, why != NULL ? why : "ssh failed");
+	if (base == NULL || status == -1)
+		;	/* ferry is stopping it */
+	else if (m->reverse && m->ev_retry != NULL)
+		sshm_retry(m, m->up, why);
+	else if (m->why[0] == '\0' && !(WIFSIGNALED(status) &&
 	    WTERMSIG(status) == SIGTERM))
 		log_info("%s: the ssh connection ended%s%s", m->addr->text,
-		    m->last[0] != '\0' ? ": " : "", m->last);
+		    why != NULL ? ": " : "", why != NULL ? why : "");
 	sshm_clear(m);
 }
 
@@ -353,8 +422,13 @@ sshm_cleanup(void)
 			m->pid = -1;
 		}
 		sshm_clear(m);
+		/* After the loop is gone its events are left alone. */
+		if (m->ev_retry != NULL && child_event_base() != NULL) {
+			event_free(m->ev_retry);
+			m->ev_retry = NULL;
+		}
 		if (m->reverse) {
-			sshm_read_log(m);
+			sshm_read_log(m, "log");
 			(void)unlink(m->sock);
 		}
 		(void)rmdir(m->dir);
@@ -383,6 +457,7 @@ sshm_get(struct addr *a, int reverse)
 	m->addr = a;
 	m->reverse = reverse;
 	m->pid = -1;
+	m->probe = -1;
 	m->errfd = -1;
 	m->outfd = -1;
 	m->dir = tmpl;
@@ -494,17 +569,60 @@ shell_quote(const char *s)
 	return (q);
 }
 
-/* Through the master: is there a socket at path?  0, or -1 with *errp. */
+static void	sshm_up(struct sshm *);
+static void	sshm_stop(struct sshm *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+
+/* The probe ended: its status says whether the socket is there. */
+static void
+sshm_probed(pid_t pid, int status, void *arg)
+{
+	struct sshm	*m = arg;
+	char		*dest = NULL, *port = NULL, *err = NULL;
+	const char	*path;
+
+	m->probe = -1;
+	m->last[0] = '\0';
+	sshm_read_log(m, "probe");
+	if (m->pid == -1 || status == -1)
+		return;		/* the master is gone: sshm_exited said why */
+	if (status == 0) {
+		sshm_up(m);
+		return;
+	}
+	if (ssh_target(m->addr, &dest, &port, &path, &err) == -1)
+		sshm_stop(m, "%s", err);
+	else if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+		sshm_stop(m, "no socket at %s on %s", path, dest);
+	else
+		sshm_stop(m, "checking %s: %s", path,
+		    m->last[0] != '\0' ? m->last : "ssh failed");
+	x_free(err);
+	x_free(dest);
+	x_free(port);
+}
+
+/*
+ * Ask, through the master, whether there is a socket at the remote path;
+ * sshm_probed has the answer.  Its messages go to dir/probe (-E).
+ * Returns 0, or -1 with *errp set.
+ */
 static int
-sshm_probe(struct sshm *m, const char *dest, const char *port,
-    const char *path, char **errp)
+sshm_probe(struct sshm *m, char **errp)
 {
 	struct args	 ar = { NULL, 0 };
-	char		*q;
-	pid_t		 pid;
-	int		 errfd, status, rc = -1;
+	char		*dest = NULL, *port = NULL, *q;
+	const char	*path;
+	int		 null = -1, rc = -1;
 
+	if (ssh_target(m->addr, &dest, &port, &path, errp) == -1)
+		goto out;
 	args_common(&ar, m, port);
+	q = xasprintf("%s/probe", m->dir);
+	args_add(&ar, "-E");
+	args_add(&ar, q);
+	(void)unlink(q);
+	x_free(q);
 	args_add(&ar, "-o");
 	args_add(&ar, "ControlMaster=no");
 	args_add(&ar, "-T");
@@ -515,23 +633,19 @@ sshm_probe(struct sshm *m, const char *dest, const char *port,
 	args_add(&ar, "-S");
 	args_add(&ar, q);
 	x_free(q);
-	m->last[0] = '\0';
-	if (sshm_wait_line(m, ar.v, &pid, &errfd, errp) == -1) {
-		if (pid != -1)
-			(void)child_wait(pid);
+	if ((null = open("/dev/null", O_RDWR | O_CLOEXEC)) == -1) {
+		*errp = xasprintf("/dev/null: %s", strerror(errno));
 		goto out;
 	}
-	if (errfd != -1)
-		close(errfd);
-	status = child_wait(pid);
-	if (status == 0)
-		rc = 0;
-	else if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
-		*errp = xasprintf("no socket at %s on %s", path, dest);
-	else
-		*errp = xasprintf("checking %s: %s", path,
-		    m->last[0] != '\0' ? m->last : "ssh failed");
+	if ((m->probe = child_spawn_err(ar.v, null, null, errp)) == -1)
+		goto out;
+	child_watch(m->probe, sshm_probed, m);
+	rc = 0;
 out:
+	if (null != -1)
+		close(null);
+	x_free(dest);
+	x_free(port);
 	args_free(&ar);
 	return (rc);
 }
@@ -584,16 +698,16 @@ sshm_argv(struct sshm *m, struct args *ar, char **dest, char **port,
 	if (!m->reverse)
 		(void)unlink(m->sock);
 	m->last[0] = '\0';
-	m->why = NULL;
+	m->why[0] = '\0';
 	log_debug("%s: starting ssh master for %s", m->addr->text, *dest);
 	return (0);
 }
 
-/* SSH-LISTEN's master logs to dir/log (-E): its last line into m->last. */
+/* A log ssh wrote (-E) in m's dir: its last line into m->last. */
 static void
-sshm_read_log(struct sshm *m)
+sshm_read_log(struct sshm *m, const char *name)
 {
-	char	*path = xasprintf("%s/log", m->dir);
+	char	*path = xasprintf("%s/%s", m->dir, name);
 	int	 fd;
 
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) != -1) {
@@ -622,7 +736,7 @@ sshm_start(struct sshm *m, char **errp)
 	if ((up = sshm_wait_line(m, ar.v, &pid, &errfd, errp)) != 1) {
 		if (pid != -1)
 			(void)child_wait(pid);
-		sshm_read_log(m);
+		sshm_read_log(m, "log");
 		if (up == 0)
 			*errp = xstrdup(m->last[0] != '\0' ? m->last :
 			    "ssh failed");
@@ -631,6 +745,12 @@ sshm_start(struct sshm *m, char **errp)
 	m->pid = pid;
 	m->errfd = errfd;
 	m->up = 1;
+	if ((m->base = child_event_base()) != NULL) {
+		m->ev_retry = evtimer_new(m->base, sshm_retry_cb, m);
+		m->ev_err = event_new(m->base, m->errfd, EV_READ | EV_PERSIST,
+		    sshm_err_cb, m);
+		event_add(m->ev_err, NULL);
+	}
 	child_watch(pid, sshm_exited, m);
 	log_debug("%s: ssh master %ld up", m->addr->text, (long)pid);
 	rc = 0;
@@ -709,37 +829,52 @@ ssh_waiters_fail(struct sshm *m, const char *msg)
 		addr_open_fail(ssh_waiters_take(m), "ssh: %s", msg);
 }
 
-/* The master is up: the remote socket should be there, then connect. */
+/* m is up and forwarding: serve what waits for it. */
+static void
+sshm_up(struct sshm *m)
+{
+	if (m->ev_timer != NULL) {
+		event_free(m->ev_timer);
+		m->ev_timer = NULL;
+	}
+	m->up = 1;
+	m->backoff = 0;
+	if (m->reverse)
+		log_info("%s: the ssh connection is back", m->addr->text);
+	log_debug("%s: ssh master %ld up", m->addr->text, (long)m->pid);
+	while (m->waiters != NULL)
+		connector_open(ssh_waiters_take(m), &ssh_connect);
+}
+
+/* Stop m's master for a reason: sshm_exited passes it on. */
+static void
+sshm_stop(struct sshm *m, const char *fmt, ...)
+{
+	va_list	ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(m->why, sizeof m->why, fmt, ap);
+	va_end(ap);
+	if (m->pid != -1)
+		kill(m->pid, SIGTERM);
+}
+
+/* The master has logged in: SSH checks the remote path first. */
 static void
 sshm_ready(struct sshm *m)
 {
-	char		*dest = NULL, *port = NULL, *err = NULL;
-	const char	*path;
+	char	*err = NULL;
 
 	event_free(m->ev_out);
 	m->ev_out = NULL;
 	close(m->outfd);
 	m->outfd = -1;
-	event_free(m->ev_timer);
-	m->ev_timer = NULL;
-	if (ssh_target(m->addr, &dest, &port, &path, &err) == -1 ||
-	    sshm_probe(m, dest, port, path, &err) == -1) {
-		child_watch(m->pid, NULL, NULL);
-		kill(m->pid, SIGTERM);
-		(void)child_wait(m->pid);
-		m->pid = -1;
-		sshm_clear(m);
-		ssh_waiters_fail(m, err);
-		goto out;
+	if (m->reverse)
+		sshm_up(m);
+	else if (sshm_probe(m, &err) == -1) {
+		sshm_stop(m, "%s", err);
+		x_free(err);
 	}
-	m->up = 1;
-	log_debug("%s: ssh master %ld up", m->addr->text, (long)m->pid);
-	while (m->waiters != NULL)
-		connector_open(ssh_waiters_take(m), &ssh_connect);
-out:
-	x_free(err);
-	x_free(dest);
-	x_free(port);
 }
 
 static void
@@ -766,9 +901,7 @@ sshm_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct sshm	*m = arg;
 
-	m->why = "no answer from ssh in 60 seconds";
-	if (m->pid != -1)
-		kill(m->pid, SIGTERM);
+	sshm_stop(m, "no answer from ssh in %d seconds", LOGIN_SEC);
 }
 
 /*

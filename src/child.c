@@ -276,6 +276,7 @@ child_shutdown(void)
 	struct timespec	 ts = { 0, 10 * 1000 * 1000 };
 	int		 waited;
 
+	child_base = NULL;	/* nothing new is started from here on */
 	child_reap();
 	for (c = children; c != NULL; c = c->next)
 		kill(c->pid, SIGTERM);
@@ -298,6 +299,12 @@ child_shutdown(void)
 		event_free(child_sigev);
 		child_sigev = NULL;
 	}
+}
+
+struct event_base *
+child_event_base(void)
+{
+	return (child_base);
 }
 
 int

@@ -36,6 +36,8 @@ void	child_watch(pid_t, void (*cb)(pid_t, int, void *), void *arg);
 void	child_release(pid_t);
 /* SIGTERM every child still running and wait (bounded) for them. */
 void	child_shutdown(void);
+/* The loop children are reaped in; NULL once child_shutdown has begun. */
+struct event_base *child_event_base(void);
 /* Children started and not yet reaped. */
 int	child_count(void);
 

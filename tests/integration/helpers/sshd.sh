@@ -2,8 +2,11 @@
 # made now, in $T/ssh; sshd on a loopback port the kernel picked; a client
 # config ($SSHCFG) that uses only these files.  Skips (77) without sshd.
 #
-#	sshd_start		sets SSHD (its pid), SSHPORT, SSHCFG, SSHLOG
+#	sshd_start		sets SSHD (its pid), SSHPORT, SSHCFG, SSHLOG;
+#				$SSHD_EXTRA, if set, ends its sshd_config
 #	sshd_logins		how many logins sshd has accepted
+#	sshd_kill		stop sshd and every session it has
+#	sshd_again		start sshd again on the same port
 
 SSHD_BIN=${SSHD_BIN:-/usr/sbin/sshd}
 [ -x "$SSHD_BIN" ] || skip "no $SSHD_BIN (openssh-server)"
@@ -39,6 +42,7 @@ AllowStreamLocalForwarding yes
 AllowTcpForwarding yes
 StreamLocalBindUnlink yes
 LogLevel VERBOSE
+${SSHD_EXTRA:-}
 EOC
 		: >"$SSHLOG"
 		"$SSHD_BIN" -D -e -f "$S/sshd_config" >>"$SSHLOG" 2>&1 &
@@ -69,6 +73,26 @@ Host *
 	StrictHostKeyChecking yes
 	LogLevel ERROR
 EOC
+}
+
+sshd_kill() {
+	for _f in /proc/[0-9]*/status; do
+		grep -q "^PPid:[[:space:]]*$SSHD\$" "$_f" 2>/dev/null || continue
+		_p=${_f#/proc/}
+		kill -TERM "${_p%/status}" 2>/dev/null || true
+	done
+	stop "$SSHD"
+}
+
+sshd_again() {
+	_sn=$(grep -c 'Server listening' "$SSHLOG" || true)
+	"$SSHD_BIN" -D -e -f "$S/sshd_config" >>"$SSHLOG" 2>&1 &
+	SSHD=$!
+	PIDS="$PIDS $SSHD"
+	_up() {
+		[ "$(grep -c 'Server listening' "$SSHLOG")" -gt "$_sn" ]
+	}
+	wait_for _up
 }
 
 sshd_logins() {
