@@ -464,17 +464,21 @@ static const struct family {
 } families[] = {
 	{ "stdio, files, programs", { &addr_stdio_ops, &addr_file_ops,
 	  &addr_pipe_ops, &addr_exec_ops } },
-	{ "UNIX, abstract", { &addr_unix_listen_ops, &addr_unix_connect_ops,
 #ifdef HAVE_ABSTRACT_SOCKETS
+	{ "UNIX, abstract", { &addr_unix_listen_ops, &addr_unix_connect_ops,
 	  &addr_abstract_listen_ops, &addr_abstract_connect_ops,
+#else
+	{ "UNIX", { &addr_unix_listen_ops, &addr_unix_connect_ops,
 #endif
 	  &addr_unix_sendto_ops, &addr_unix_recv_ops } },
+#ifdef HAVE_LINUX_VM_SOCKETS_H
 	{ "TCP, UDP, vsock", { &addr_tcp_listen_ops, &addr_tcp_connect_ops,
 	  &addr_udp_connect_ops, &addr_udp_server_ops,
-#ifdef HAVE_LINUX_VM_SOCKETS_H
-	  &addr_vsock_listen_ops, &addr_vsock_connect_ops,
+	  &addr_vsock_listen_ops, &addr_vsock_connect_ops } },
+#else
+	{ "TCP, UDP", { &addr_tcp_listen_ops, &addr_tcp_connect_ops,
+	  &addr_udp_connect_ops, &addr_udp_server_ops } },
 #endif
-	} },
 	{ "TLS", { NULL } },
 	{ "ssh", { &addr_ssh_ops, &addr_ssh_listen_ops } },
 	{ "systemd, fds", { &addr_activate_ops, &addr_fd_ops } },
