@@ -1926,7 +1926,7 @@ START_TEST(test_help_families)
 		wlen = strlen(k->name);
 		found = 0;
 		for (p = help; (p = strstr(p, k->name)) != NULL; p += wlen)
-			if (p[-1] == ' ' && (p[wlen] == ' ' ||
+			if (p > help && p[-1] == ' ' && (p[wlen] == ' ' ||
 			    p[wlen] == '\n'))
 				found++;
 		digit = strpbrk(k->name, "46");
