@@ -373,6 +373,7 @@ static const char *const unbuilt[] = {
 };
 
 static char	*shorten(const char *);
+static const struct addr_kind *find_kind(const char *, size_t);
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -416,11 +417,10 @@ group_kinds(unsigned groups, char *buf, size_t size)
 }
 
 void
-addr_help(FILE *f)
+addr_help_kinds(FILE *f)
 {
 	const struct addr_kind	*k;
 	const char		*al;
-	char			 buf[1024];
 	size_t			 i;
 
 	fprintf(f, "Address kinds (names are case-insensitive):\n");
@@ -430,11 +430,145 @@ addr_help(FILE *f)
 		if (*(al = addr_aliases(k)) != '\0')
 			fprintf(f, "  %-34s   alias: %s\n", "", al);
 	}
-	fprintf(f, "\nAddress options (KIND:params,opt=value,opt):\n");
+}
+
+void
+addr_help_options(FILE *f)
+{
+	char	buf[1024];
+	size_t	i;
+
+	fprintf(f, "Address options (KIND:params,opt=value,opt):\n");
 	for (i = 0; i < nitems(opts); i++) {
 		fprintf(f, "  %-16s %s\n", opts[i].name, opts[i].help);
 		fprintf(f, "  %-16s   for: %s\n", "",
 		    group_kinds(opts[i].groups, buf, sizeof buf));
+	}
+}
+
+void
+addr_help(FILE *f)
+{
+	addr_help_kinds(f);
+	fprintf(f, "\n");
+	addr_help_options(f);
+}
+
+/*
+ * The families of --help's short list, by the kinds' operations; the kinds
+ * that imply TLS make a family of their own.
+ */
+static const struct family {
+	const char		*name;
+	const struct addr_ops	*ops[7];
+} families[] = {
+	{ "stdio, files, programs", { &addr_stdio_ops, &addr_file_ops,
+	  &addr_pipe_ops, &addr_exec_ops } },
+#ifdef HAVE_ABSTRACT_SOCKETS
+	{ "UNIX, abstract", { &addr_unix_listen_ops, &addr_unix_connect_ops,
+	  &addr_abstract_listen_ops, &addr_abstract_connect_ops,
+#else
+	{ "UNIX", { &addr_unix_listen_ops, &addr_unix_connect_ops,
+#endif
+	  &addr_unix_sendto_ops, &addr_unix_recv_ops } },
+#ifdef HAVE_LINUX_VM_SOCKETS_H
+	{ "TCP, UDP, vsock", { &addr_tcp_listen_ops, &addr_tcp_connect_ops,
+	  &addr_udp_connect_ops, &addr_udp_server_ops,
+	  &addr_vsock_listen_ops, &addr_vsock_connect_ops } },
+#else
+	{ "TCP, UDP", { &addr_tcp_listen_ops, &addr_tcp_connect_ops,
+	  &addr_udp_connect_ops, &addr_udp_server_ops } },
+#endif
+	{ "TLS", { NULL } },
+	{ "ssh", { &addr_ssh_ops, &addr_ssh_listen_ops } },
+	{ "systemd, fds", { &addr_activate_ops, &addr_fd_ops } },
+	{ "terminals", { &addr_pty_ops, &addr_readline_ops } },
+};
+
+static int
+family_has(const struct family *fam, const struct addr_kind *k)
+{
+	size_t	i;
+
+	if (k->flags & KIND_TLS)
+		return (fam->ops[0] == NULL);
+	for (i = 0; i < nitems(fam->ops) && fam->ops[i] != NULL; i++)
+		if (fam->ops[i] == k->ops)
+			return (1);
+	return (0);
+}
+
+/*
+ * A TCP4- or UDP6- form of another kind: its name less the digit is one.
+ * Returns the length of the name up to and including the digit, or 0.
+ */
+static size_t
+ip_variant(const struct addr_kind *k)
+{
+	const char	*d;
+	char		 base[64];
+
+	if ((d = strpbrk(k->name, "46")) == NULL || d == k->name ||
+	    strlen(k->name) >= sizeof base)
+		return (0);
+	snprintf(base, sizeof base, "%.*s%s", (int)(d - k->name), k->name,
+	    d + 1);
+	if (find_kind(base, strlen(base)) == NULL)
+		return (0);
+	return ((size_t)(d - k->name) + 1);
+}
+
+/* Print word after the others on a line of at most 78 columns. */
+static void
+help_word(FILE *f, const char *word, size_t *col, size_t indent)
+{
+	if (*col + 1 + strlen(word) > 78) {
+		fprintf(f, "\n%*s", (int)indent, "");
+		*col = indent;
+	} else if (*col > indent) {
+		fputc(' ', f);
+		(*col)++;
+	}
+	fputs(word, f);
+	*col += strlen(word);
+}
+
+void
+addr_help_families(FILE *f)
+{
+	const struct family	*fam;
+	char			 word[64], seen[256];
+	size_t			 i, j, n, col, len;
+
+	fprintf(f, "Address kinds (ferry help kinds: all, with aliases):\n");
+	for (i = 0; i < nitems(families); i++) {
+		fam = &families[i];
+		col = (size_t)fprintf(f, "  %s:%*s", fam->name,
+		    (int)(23 - strlen(fam->name)), "");
+		for (j = 0; j < nitems(kinds); j++) {
+			if (family_has(fam, &kinds[j]) &&
+			    ip_variant(&kinds[j]) == 0)
+				help_word(f, kinds[j].name, &col, 26);
+		}
+		/* The IPv4 and IPv6 forms, as TCP4-* and UDP6-*. */
+		seen[0] = '\0';
+		len = 0;
+		for (j = 0; j < nitems(kinds); j++) {
+			if (!family_has(fam, &kinds[j]) ||
+			    (n = ip_variant(&kinds[j])) == 0)
+				continue;
+			snprintf(word, sizeof word, "%.*s-*", (int)n,
+			    kinds[j].name);
+			if (strstr(seen, word) != NULL)
+				continue;
+			if (seen[0] == '\0')
+				help_word(f, "and", &col, 26);
+			help_word(f, word, &col, 26);
+			if (len < sizeof seen)
+				len += (size_t)snprintf(seen + len,
+				    sizeof seen - len, " %s", word);
+		}
+		fprintf(f, "\n");
 	}
 }
 

@@ -165,6 +165,12 @@ void		 addr_free(struct addr *);
 int		 addr_listens(const struct addr *);
 /* Print every kind and option, from the parser's own tables. */
 void		 addr_help(FILE *);
+/* Print every kind (addr_help's first half), a line each, and aliases. */
+void		 addr_help_kinds(FILE *);
+/* Print every option (addr_help's second half) and the kinds taking it. */
+void		 addr_help_options(FILE *);
+/* Print the kinds by family, a few lines, for --help. */
+void		 addr_help_families(FILE *);
 /*
  * Print one kind (a name or alias): its syntax, aliases and the options
  * it takes.  Returns -1 after logging an error if there is no such kind.

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <event2/event.h>
 
@@ -26,46 +27,97 @@
 
 #define STOP_TIMEOUT	2.0	/* seconds to flush relays after a signal */
 
+/* The flags, by group, for --help and "ferry help flags"; main parses them. */
+static const struct flag {
+	const char	*group;		/* the first of a group: its title */
+	const char	*usage;
+	const char	*help;
+	const char	*more;		/* a second line, for ferry help flags */
+} flags[] = {
+	{ "Logging", "-d", "log more: -d a line per connection, -dd debug, "
+	  "-ddd trace", NULL },
+	{ NULL, "-v, -x", "copy the traffic to stderr as text (-v) or hex (-x)",
+	  NULL },
+	{ NULL, "-lf FILE", "log to FILE (appended, with time and pid)", NULL },
+	{ NULL, "-ly[FAC]", "log to syslog, facility FAC (default daemon)",
+	  "(daemon, user, auth, local0 to local7)" },
+	{ NULL, "-ls", "log to stderr (the default)", NULL },
+	{ NULL, "--stats SEC", "every SEC seconds and on SIGUSR1, log each "
+	  "connection", "(its peers, age and bytes each way)" },
+	{ NULL, "--progress", "on a terminal: bytes, rate and time, like pv",
+	  NULL },
+	{ "Relay", "-u, -U", "one direction only: left to right (-u) or back (-U)",
+	  NULL },
+	{ NULL, "-t SEC", "after one direction ends, end the other after SEC s",
+	  "(default: wait for both; socat's default is 0.5)" },
+	{ NULL, "-T SEC", "end a connection after SEC s without traffic", NULL },
+	{ NULL, "-b BYTES", "read size (default 65536)", NULL },
+	{ NULL, "-4, -6", "only IPv4 (-4) or IPv6 (-6) where both would do",
+	  "(an address's own pf= wins)" },
+	{ NULL, "--no-splice", "read(2)/write(2) even where splice(2) could "
+	  "serve", NULL },
+	{ NULL, "--ready-file FILE", "once listening, write the addresses to "
+	  "FILE", "(a line each: \"[::]:8080\", \"/run/x.sock\"; for scripts)" },
+	{ "TLS helpers", "--gen-psk FILE", "write a new random pre-shared key "
+	  "to FILE (0600)", NULL },
+	{ "Misc", "-h, --help", "this help; ferry help: more", NULL },
+	{ NULL, "-V, --version", "ferry's version and libevent's", NULL },
+};
+
+#define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* The flags by group; with more, their second lines too. */
+static void
+help_flags(FILE *f, int more)
+{
+	const struct flag	*fl;
+	size_t			 i;
+
+	for (i = 0; i < nitems(flags); i++) {
+		fl = &flags[i];
+		if (fl->group != NULL)
+			fprintf(f, "%s:\n", fl->group);
+		fprintf(f, "  %-18s %s\n", fl->usage, fl->help);
+		if (more && fl->more != NULL)
+			fprintf(f, "  %-18s %s\n", "", fl->more);
+	}
+}
+
+/* ferry --help: short, with pointers to the rest. */
 static void
 usage(FILE *f)
 {
 	fprintf(f,
 "usage: ferry [flags] ADDRESS ADDRESS\n"
+"       ferry help [KIND | kinds | options | flags | all]\n"
 "\n"
 "Joins two addresses and moves bytes between them, both ways, until both\n"
-"sides are done.  Addresses are written as in socat: KIND:params,options.\n"
-"\n"
-"Flags:\n"
-"  -d          log more: -d one line per connection, -dd debug, -ddd trace\n"
-"  -v, -x      copy the traffic to stderr as text (-v) or hex (-x)\n"
-"  -u, -U      one direction only: left to right (-u), right to left (-U)\n"
-"  -t SEC      after one direction ends, end the other after SEC seconds\n"
-"              (default: wait for both; socat's default is 0.5)\n"
-"  -T SEC      end a connection after SEC seconds without traffic\n"
-"  -b BYTES    read size (default 65536)\n"
-"  -lf FILE    log to FILE (appended, with time and pid) instead of stderr\n"
-"  -ly[FAC]    log to syslog, facility FAC (default daemon); -ls: stderr\n"
-"  -4, -6      use only IPv4 (-4) or IPv6 (-6) where an address allows\n"
-"              both and has no pf= of its own\n"
-"  --gen-psk FILE\n"
-"              write a new random TLS pre-shared key to FILE (mode 0600)\n"
-"  --no-splice use read(2)/write(2) even where splice(2) could serve\n"
-"  --progress  on a terminal, show bytes each way, rate and time, like pv\n"
-"  --stats SEC every SEC seconds (and on SIGUSR1), log each connection:\n"
-"              its peers, age and bytes each way\n"
-"  --ready-file FILE\n"
-"              once listening, write each listening address to FILE,\n"
-"              a line each (\"[::]:8080\", \"/run/x.sock\"), for scripts\n"
-"  -h, --help  this help; ferry help KIND: one kind and its options\n"
-"  -V          version\n"
+"sides are done.  An address is KIND:params,option=value,option (socat's).\n"
+"\n");
+	help_flags(f, 0);
+	fprintf(f, "\n");
+	addr_help_families(f);
+	fprintf(f,
 "\n"
 "Examples:\n"
 "  echo hi | ferry - unix-connect:/tmp/x.sock\n"
-"  ferry tcp-listen:9999,fork unix-connect:/run/app.sock\n"
-"  ferry unix-listen:/tmp/d.sock,fork,mode=600 tcp:[::1]:2375\n"
-"  ferry -u open:big.iso tcp:host:9000\n"
-"  ferry tcp-listen:8080,fork exec:'cat -n'\n"
-"\n");
+"  ferry tcp-listen:9999,fork unix-connect:/tmp/app.sock\n"
+"  ferry openssl-listen:9000,fork,cert=srv.pem unix-connect:/run/app.sock\n"
+"  ferry unix-listen:/tmp/s.sock,fork ssh:me@host:/run/app.sock\n"
+"  ferry unix-listen:/tmp/s.sock,fork,fdpass \\\n"
+"    exec:'ssh -T box ferry -,fdpass unix-connect:/run/s.sock'  # fds too\n"
+"\n"
+"ferry help KIND: one kind and its options; ferry help all: every flag,\n"
+"kind and option; man ferry: everything.\n");
+}
+
+/* ferry help all: every flag, kind and option, the environment, exit. */
+static void
+help_all(FILE *f)
+{
+	fprintf(f, "usage: ferry [flags] ADDRESS ADDRESS\n\n");
+	help_flags(f, 1);
+	fprintf(f, "\n");
 	addr_help(f);
 	fprintf(f, "\nEnvironment: LISTEN_FDS, LISTEN_PID, LISTEN_FDNAMES "
 	    "(socket activation,\nfor SYSTEMD and ACCEPT-FD); NOTIFY_SOCKET, "
@@ -73,6 +125,28 @@ usage(FILE *f)
 	    "(fdpass).\n");
 	fprintf(f, "\nExit status: 0 when the relay ended normally, 1 on an "
 	    "error, 128+N after signal N.\nSee ferry(1).\n");
+}
+
+/*
+ * ferry help [TOPIC]: --help, one of the full lists (a line per entry,
+ * stable, for scripts and completion) or one kind.  Returns the exit status.
+ */
+static int
+help(const char *topic)
+{
+	if (topic == NULL)
+		usage(stdout);
+	else if (strcasecmp(topic, "all") == 0)
+		help_all(stdout);
+	else if (strcasecmp(topic, "flags") == 0)
+		help_flags(stdout, 1);
+	else if (strcasecmp(topic, "kinds") == 0)
+		addr_help_kinds(stdout);
+	else if (strcasecmp(topic, "options") == 0)
+		addr_help_options(stdout);
+	else if (addr_help_kind(stdout, topic) == -1)
+		return (1);
+	return (0);
 }
 
 /*
@@ -273,14 +347,9 @@ main(int argc, char **argv)
 	log_init(verbose);
 	activate_init();
 
-	/* "ferry help [KIND]": one kind's syntax and options. */
-	if (argc - i >= 1 && strcmp(argv[i], "help") == 0 && argc - i <= 2) {
-		if (argc - i == 1) {
-			usage(stdout);
-			return (0);
-		}
-		return (addr_help_kind(stdout, argv[i + 1]) == -1 ? 1 : 0);
-	}
+	/* "ferry help [TOPIC]": lists, or one kind's syntax and options. */
+	if (argc - i >= 1 && strcmp(argv[i], "help") == 0 && argc - i <= 2)
+		return (help(argc - i == 2 ? argv[i + 1] : NULL));
 	if (argc - i != 2) {
 		if (argc - i < 2)
 			log_err("two addresses are needed, got %d (see ferry "

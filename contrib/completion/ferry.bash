@@ -1,31 +1,28 @@
-# bash completion for ferry(1): flags, address kinds, and the options of
-# the kind being typed (after a comma).  The lists come from the ferry
-# being completed, "ferry --help" and "ferry help KIND", so they never
-# drift from the binary.  Install as .../bash-completion/completions/ferry
-# or source it from ~/.bashrc.
+# bash completion for ferry(1): flags, address kinds, the options of the
+# kind being typed (after a comma), and file names after a kind whose
+# parameter is a path (UNIX-CONNECT:, OPEN:...).  The lists come from the
+# ferry being completed, "ferry help kinds", "ferry help flags" and "ferry
+# help KIND", so they never drift from the binary.  Install as
+# .../bash-completion/completions/ferry or source it from ~/.bashrc.
 
 # The kinds, canonical names only, with a ':' when they take parameters.
 _ferry_kinds()
 {
-	"$1" --help 2>/dev/null | awk '
-	    /^Address kinds/ { on = 1; next }
-	    on && /^$/ { exit }
-	    on && /^  [^ ]/ {
+	"$1" help kinds 2>/dev/null | awk '
+	    /^  [^ ]/ {
 		k = $1
 		if (k ~ /:/) { sub(/:.*/, "", k); k = k ":" }
 		print k
 	    }'
 }
 
-# The flags, from the lines of the Flags section that start with one.
+# The flags, from the lines that start with one ("-v, -x", "-ly[FAC]").
 _ferry_flags()
 {
-	"$1" --help 2>/dev/null | awk '
-	    /^Flags:/ { on = 1; next }
-	    on && /^$/ { exit }
-	    on && /^  -/ {
+	"$1" help flags 2>/dev/null | awk '
+	    /^  -/ {
 		for (i = 1; i <= NF; i++) {
-		    w = $i; sub(/,$/, "", w)
+		    w = $i; sub(/,$/, "", w); sub(/\[.*/, "", w)
 		    if (w !~ /^-/) break
 		    print w
 		}
@@ -38,6 +35,13 @@ _ferry_options()
 	"$1" help "$2" 2>/dev/null | awk '
 	    /^Options:/ { on = 1; next }
 	    on && /^  [^ ]/ { print $1 }'
+}
+
+# Succeeds if the first parameter of a kind is a path.
+_ferry_takes_path()
+{
+	"$1" help "$2" 2>/dev/null |
+	    awk 'NR == 1 { ok = $1 ~ /^[^:]*:<path>/; exit } END { exit !ok }'
 }
 
 _ferry()
@@ -64,7 +68,13 @@ _ferry()
 		done < <(_ferry_options "$ferry" "$kind")
 		;;
 	*:*)
-		return 0	# parameters: a host, a port, a path...
+		# A path is completed; other parameters (hosts, ports) are not.
+		kind=${cur%%:*}
+		_ferry_takes_path "$ferry" "$kind" || return 0
+		while IFS= read -r w; do
+			[[ -d $w ]] && w=$w/
+			cands+=("$kind:$w")
+		done < <(compgen -f -- "${cur#*:}")
 		;;
 	*)
 		# Kind names are case-insensitive (bash 3.2, macOS's, lacks ^^).

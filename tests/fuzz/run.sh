@@ -7,7 +7,7 @@
 #
 # Run from the build tree.  The corpus grows in a temp dir (the seeds in
 # SRCDIR are not touched); the dictionary of kinds and options comes from
-# ferry --help, so it follows the parser's tables.  Prints one line per
+# ferry help all, so it follows the parser's tables.  Prints one line per
 # target with its executions; exits 1 if any target crashed, leaked or
 # tripped a sanitizer (its reproducer is kept and named).
 set -u
@@ -21,7 +21,7 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/ferry-fuzz.XXXXXX") || exit 1
 status=0
 
 # Kinds ("TCP-LISTEN:") and options ("fork", "mode=") from the help.
-src/ferry --help | sed -n \
+src/ferry help all | sed -n \
     -e 's/^  \([A-Z][A-Z0-9-]*\).*/"\1:"/p' \
     -e 's/^  *alias: \(.*\)/\1/p' \
     -e 's/^  \([a-z][a-z0-9-]*\)  .*/"\1="\n"\1,"/p' |

@@ -2,7 +2,9 @@
 # The completions in contrib/completion: bash -n and zsh -n (when zsh is
 # installed) say they parse; bash, with ferry.bash sourced, completes
 # flags, kinds (case-insensitive, canonical names, ':' when they take
-# parameters) and, after a comma, the options of the kind being typed.
+# parameters), after a comma the options of the kind being typed, and file
+# names after a kind whose parameter is a path.  completion_zsh.sh drives
+# zsh's.
 . "$TESTS_DIR/integration/lib.sh"
 
 COMP=$TESTS_DIR/../contrib/completion
@@ -54,10 +56,22 @@ expect "pty,raw,w" "pty,raw,wait-slave"
 expect "readline,h" "readline,history"
 expect "unix-connect:/run/x.sock,for" "/run/x.sock,forever"
 expect_has "open:/tmp/f," "/tmp/f,creat"
-# Parameters are not guessed.
+# Parameters are not guessed, but paths are completed; bash replaces what
+# follows the ':', a directory gets its '/'.
 expect "tcp:" ""
+expect "tcp:lo" ""
+expect "ssh:ho" ""
+mkdir "$T/p" "$T/p/alps"
+: >"$T/p/alpha.sock"
+: >"$T/p/alpine"
+: >"$T/p/beta"
+expect "unix-connect:$T/p/al" "$T/p/alpha.sock" "$T/p/alpine" "$T/p/alps/"
+expect "unix:$T/p/alp" "$T/p/alpha.sock" "$T/p/alpine" "$T/p/alps/"
+expect "OPEN:$T/p/b" "$T/p/beta"
+expect "unix-listen:$T/p/nothing" ""
 # Flags.
 expect --st --stats
+expect -l -lf -ly -ls
 expect_has - -d
 expect_has - -
 expect_has --re --ready-file

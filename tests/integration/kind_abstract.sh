@@ -6,7 +6,7 @@
 # ferry is gone, and the file-only options are refused.
 . "$TESTS_DIR/integration/lib.sh"
 
-"$FERRY" --help | grep -q '^  ABSTRACT-LISTEN:' ||
+"$FERRY" help kinds | grep -q '^  ABSTRACT-LISTEN:' ||
 	skip "built without abstract sockets"
 
 N="ferry-test-$$-${T##*/}"

@@ -6,7 +6,7 @@
 # nobody bound is one line and exit 1.
 . "$TESTS_DIR/integration/lib.sh"
 
-"$FERRY" --help | grep -q '^  ABSTRACT-SENDTO' || skip "no abstract sockets in this build"
+"$FERRY" help kinds | grep -q '^  ABSTRACT-SENDTO' || skip "no abstract sockets in this build"
 DG="$PYTHON $HELPERS/dgram.py"
 N=ferry-test-$$
 

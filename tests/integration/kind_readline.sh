@@ -8,7 +8,7 @@
 . "$TESTS_DIR/integration/lib.sh"
 
 command -v tmux >/dev/null 2>&1 || skip "tmux is not installed"
-"$FERRY" --help | grep -q '^  READLINE' || skip "no READLINE kind"
+"$FERRY" help kinds | grep -q '^  READLINE' || skip "no READLINE kind"
 if "$FERRY" -d readline pipe </dev/null 2>&1 | grep -q 'without libedit'; then
 	skip "built without libedit: READLINE reads plain lines"
 fi

@@ -7,7 +7,7 @@
 # (after the failure cases) where the kernel has no vsock loopback.
 . "$TESTS_DIR/integration/lib.sh"
 
-"$FERRY" --help | grep -q '^  VSOCK-LISTEN:' || skip "built without vsock"
+"$FERRY" help kinds | grep -q '^  VSOCK-LISTEN:' || skip "built without vsock"
 "$PYTHON" -c 'import socket; socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)' 2>/dev/null ||
 	skip "no AF_VSOCK in this kernel"
 

@@ -9,7 +9,7 @@
 . "$TESTS_DIR/integration/lib.sh"
 
 SA=$(command -v systemd-socket-activate) || skip "no systemd-socket-activate"
-"$FERRY" --help | grep -q '^  UDP-RECVFROM' || skip "no datagram kinds in this build"
+"$FERRY" help kinds | grep -q '^  UDP-RECVFROM' || skip "no datagram kinds in this build"
 
 activated() {
 	_name=$1; shift

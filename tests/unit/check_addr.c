@@ -1,8 +1,8 @@
 /*
  * Unit tests of the address parser: addr_parse() and addr_free() in
  * src/addr.c with the check hooks of src/addr_*.c, and the help that is
- * printed from the parser's own tables (addr_help, addr_usage,
- * addr_aliases, addr_kind_at).
+ * printed from the parser's own tables (addr_help, addr_help_families,
+ * addr_usage, addr_aliases, addr_kind_at).
  *
  * The expected tables below (kinds, aliases, options and which kinds take
  * which options) are written out here on purpose, independently of the
@@ -1894,6 +1894,60 @@ START_TEST(test_help_options)
 }
 END_TEST
 
+/*
+ * The families of --help: every kind once, by name or, for a TCP4- or
+ * UDP6- form, as "TCP4-*" beside its base kind; lines of 78 columns at most.
+ */
+START_TEST(test_help_families)
+{
+	const struct addr_kind	*k;
+	const char		*p, *q, *digit;
+	char			 word[64], base[64];
+	size_t			 n, wlen;
+	int			 i, found;
+	FILE			*f;
+
+	f = tmpfile();
+	ck_assert_ptr_nonnull(f);
+	addr_help_families(f);
+	rewind(f);
+	n = fread(help, 1, sizeof help - 1, f);
+	fclose(f);
+	help[n] = '\0';
+	ck_assert_ptr_eq(strstr(help, "Address kinds"), help);
+	for (p = help; *p != '\0'; p = q + 1) {
+		q = strchr(p, '\n');
+		ck_assert_ptr_nonnull(q);
+		ck_assert_msg(q - p <= 78, "help line too long: %.*s",
+		    (int)(q - p), p);
+	}
+	for (i = 0; (k = addr_kind_at(i)) != NULL; i++) {
+		/* the name as a whole word, counted */
+		wlen = strlen(k->name);
+		found = 0;
+		for (p = help; (p = strstr(p, k->name)) != NULL; p += wlen)
+			if (p > help && p[-1] == ' ' && (p[wlen] == ' ' ||
+			    p[wlen] == '\n'))
+				found++;
+		digit = strpbrk(k->name, "46");
+		if (found == 0 && digit != NULL) {
+			snprintf(word, sizeof word, " %.*s-* ",
+			    (int)(digit - k->name) + 1, k->name);
+			snprintf(base, sizeof base, " %.*s%s",
+			    (int)(digit - k->name), k->name, digit + 1);
+			ck_assert_msg(strstr(help, base) != NULL,
+			    "no %s for %s in help", base, k->name);
+			word[strlen(word) - 1] = '\0';
+			ck_assert_msg(strstr(help, word) != NULL,
+			    "no%s for %s in help", word, k->name);
+			continue;
+		}
+		ck_assert_msg(found == 1, "%s %d times in help", k->name,
+		    found);
+	}
+}
+END_TEST
+
 /* addr_free(NULL) is a no-op; a message is left alone on success. */
 START_TEST(test_free_null)
 {
@@ -2512,6 +2566,7 @@ addr_suite(void)
 	tc = tcase(s, "help");
 	tcase_add_test(tc, test_help_kinds);
 	tcase_add_test(tc, test_help_options);
+	tcase_add_test(tc, test_help_families);
 	tcase_add_test(tc, test_free_null);
 
 	tc = tcase(s, "defects");
