@@ -17,6 +17,7 @@
 
 #include "child.h"
 #include "log.h"
+#include "priv.h"
 #include "sock.h"
 #include "xmalloc.h"
 
@@ -166,6 +167,8 @@ child_exec(char *const argv[], int fd, int efd, int errfd)
 #endif
 	(void)maxfd;
 	(void)i;
+	if (priv_drop_child() == -1)	/* su=, if ferry has not yet */
+		goto fail;
 	execvp(argv[0], argv);
 fail:
 	err = errno;

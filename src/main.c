@@ -21,6 +21,7 @@
 #include "listener.h"
 #include "log.h"
 #include "notify.h"
+#include "priv.h"
 #include "tls.h"
 #include "xmalloc.h"
 
@@ -300,6 +301,12 @@ main(int argc, char **argv)
 		}
 		if (pf != 0 && a[naddr]->o.pf == 0)
 			a[naddr]->o.pf = pf;
+	}
+
+	if (priv_init(a[0], a[1]) == -1) {
+		addr_free(a[0]);
+		addr_free(a[1]);
+		return (1);
 	}
 
 	if (conf.relay.progress && (a[0]->o.fork || a[1]->o.fork)) {
