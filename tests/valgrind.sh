@@ -1,6 +1,7 @@
 #!/bin/sh
-# ferry under valgrind memcheck, for "make check VALGRIND=1": the tests
-# run this as $FERRY, and it runs the real binary ($FERRY_VALGRIND_BIN).
+# ferry under valgrind memcheck, for "make check VALGRIND=1": make writes
+# this with the binary's path in place of @FERRY@ to tests/valgrind-ferry
+# in the build tree, and the tests run that as $FERRY.
 #
 # Any memcheck error, or a definitely lost block at exit, is an error;
 # with one, the process exits 99 and its report is in $FERRY_VG_DIR/vg.PID
@@ -8,10 +9,9 @@
 # in it is not empty).  Without FERRY_VG_DIR the report goes to stderr.
 # Children that ferry starts with EXEC or SYSTEM are not traced; children
 # forked without exec (fork=) are, each to a file of its own.
-: "${FERRY_VALGRIND_BIN:?FERRY_VALGRIND_BIN must name the ferry binary}"
 log=--log-fd=2
 [ -z "${FERRY_VG_DIR:-}" ] || log=--log-file=$FERRY_VG_DIR/vg.%p
 exec valgrind -q --tool=memcheck --error-exitcode=99 \
     --leak-check=full --show-leak-kinds=definite \
     --errors-for-leak-kinds=definite --track-origins=no \
-    --num-callers=30 "$log" "$FERRY_VALGRIND_BIN" "$@"
+    --num-callers=30 "$log" "@FERRY@" "$@"

@@ -42,9 +42,10 @@ _cleanup() {
 		kill "$_watchdog" 2>/dev/null || true
 		wait "$_watchdog" 2>/dev/null || true
 	fi
-	# Any sanitizer report from any ferry fails the test.
+	# Any sanitizer report from any ferry fails the test (or valgrind's,
+	# from a ferry started without $FERRY_VG_DIR in its environment).
 	for log in $FERRY_LOGS; do
-		if [ -f "$log" ] && grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: (Address|UndefinedBehavior)Sanitizer' "$log"; then
+		if [ -f "$log" ] && grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: (Address|UndefinedBehavior)Sanitizer|^==[0-9]+== [A-Z0-9]' "$log"; then
 			echo "sanitizer report in $log:" >&2
 			cat "$log" >&2
 			rc=1
