@@ -11,7 +11,7 @@
 # forked without exec (fork=) are, each to a file of its own.
 log=--log-fd=2
 [ -z "${FERRY_VG_DIR:-}" ] || log=--log-file=$FERRY_VG_DIR/vg.%p
-exec valgrind -q --tool=memcheck --error-exitcode=99 \
+exec valgrind -q --tool=memcheck --vgdb=no --error-exitcode=99 \
     --leak-check=full --show-leak-kinds=definite \
     --errors-for-leak-kinds=definite --track-origins=no \
     --num-callers=30 "$log" "@FERRY@" "$@"

@@ -12,6 +12,9 @@ NU=$(id -u nobody)
 NG=$(id -g nobody)
 NGROUPS=$(id -G nobody | tr ' ' '\n' | sort -n | tr '\n' ' ')
 CLIENT="$PYTHON $HELPERS/client.py"
+# nobody reaches $T, and under valgrind writes its reports to $T/vg.
+chmod 755 "$T"
+[ ! -d "$T/vg" ] || chmod 1777 "$T/vg"
 
 # ids PID: "uids / gids / groups / CapEff" from /proc/PID/status, each
 # list of ids sorted and space separated.
@@ -79,7 +82,7 @@ stop "$CAT"
 # ferry replaces it as stale.
 mkdir "$T/pub"
 chown nobody "$T/pub"
-chmod 755 "$T" "$T/pub"
+chmod 755 "$T/pub"
 for dir in "$T/pub" "$T"; do
 	ferry_bg unix "unix-listen:$dir/u.sock,fork,mode=0600,su=nobody" exec:cat
 	U=$FPID
