@@ -100,7 +100,12 @@ lookup(const struct addr *a, const char *user)
 	priv.gid = pw->pw_gid;
 	priv.groups = xcalloc(PRIV_MAXGROUPS, sizeof *priv.groups);
 	n = PRIV_MAXGROUPS;
+#ifdef __APPLE__	/* int, not gid_t, there */
+	if (getgrouplist(pw->pw_name, (int)pw->pw_gid, (int *)priv.groups,
+	    &n) == -1) {
+#else
 	if (getgrouplist(pw->pw_name, pw->pw_gid, priv.groups, &n) == -1) {
+#endif
 		log_err("%s: su=%.32s: more than %d groups", a->text, user,
 		    PRIV_MAXGROUPS);
 		return (-1);
