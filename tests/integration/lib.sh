@@ -20,7 +20,8 @@ FERRY_LOGS=""
 _n=0
 _watchdog=""
 
-# make check VALGRIND=1: $FERRY is tests/valgrind.sh; each ferry's report
+# make check VALGRIND=1: $FERRY is tests/valgrind-ferry (made from
+# tests/valgrind.sh by make), FERRY_VALGRIND_BIN the binary; each report
 # goes to $T/vg, and bounded waits are FERRY_SLOW times longer.
 SLOW=${FERRY_SLOW:-1}
 if [ -n "${FERRY_VALGRIND_BIN:-}" ]; then
