@@ -357,6 +357,8 @@ static const struct opt {
 	  "READLINE: load the history from this file, save it at exit" },
 	{ "prompt", NULL, OT_STRING, O(prompt), OG_READLINE,
 	  "READLINE: the prompt shown before each line" },
+	{ "su", "su-d", OT_STRING, O(su), OG_SU,
+	  "once listening, run as this user, and start commands as it" },
 #undef O
 };
 
@@ -376,6 +378,16 @@ static char	*shorten(const char *);
 static const struct addr_kind *find_kind(const char *, size_t);
 
 #define nitems(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* A kind's option groups; su= (OG_SU) goes with every listening kind and
+ * with EXEC and SYSTEM. */
+static unsigned
+kind_groups(const struct addr_kind *k)
+{
+	if ((k->flags & KIND_LISTEN) || k->ops == &addr_exec_ops)
+		return (k->groups | OG_SU);
+	return (k->groups);
+}
 
 const struct addr_kind *
 addr_kind_at(int i)
@@ -408,7 +420,7 @@ group_kinds(unsigned groups, char *buf, size_t size)
 
 	buf[0] = '\0';
 	for (i = 0; i < nitems(kinds) && len < size; i++) {
-		if ((kinds[i].groups & groups) == 0)
+		if ((kind_groups(&kinds[i]) & groups) == 0)
 			continue;
 		len += snprintf(buf + len, size - len, "%s%s",
 		    len > 0 ? " " : "", kinds[i].name);
@@ -706,7 +718,7 @@ addr_help_kind(FILE *f, const char *name)
 	if (*addr_aliases(k) != '\0')
 		fprintf(f, "  alias: %s\n", addr_aliases(k));
 	for (i = 0; i < nitems(opts); i++) {
-		if ((opts[i].groups & k->groups) == 0)
+		if ((opts[i].groups & kind_groups(k)) == 0)
 			continue;
 		if (n++ == 0)
 			fprintf(f, "\nOptions:\n");
@@ -936,7 +948,7 @@ set_option(struct addr *a, const char *text, char **errp,
 		x_free(safe);
 		goto out;
 	}
-	if ((o->groups & a->kind->groups) == 0) {
+	if ((o->groups & kind_groups(a->kind)) == 0) {
 		*errp = xasprintf("option '%s' does not apply to %s", o->name,
 		    a->kind->name);
 		goto out;
@@ -1310,6 +1322,7 @@ addr_free(struct addr *a)
 	x_free(a->o.range);
 	x_free(a->o.allow_uid);
 	x_free(a->o.allow_gid);
+	x_free(a->o.su);
 	acl_free(a->o.acl);
 	x_free(a->o.cert);
 	x_free(a->o.key);

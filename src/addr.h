@@ -36,6 +36,7 @@ struct acl;
 #define OG_FIFO		0x400000 /* mode user group unlink-close: PIPE */
 #define OG_PTY		0x800000 /* link raw echo wait-slave */
 #define OG_READLINE	0x1000000 /* history prompt */
+#define OG_SU		0x2000000 /* su: every listening kind, EXEC, SYSTEM */
 
 /* Kind flags. */
 #define KIND_LISTEN	0x0001	/* passive: binds and accepts */
@@ -107,6 +108,7 @@ struct addr_opts {
 	int		 wait_slave;
 	char		*history;	/* READLINE */
 	char		*prompt;
+	char		*su;		/* priv.c: the user to become */
 };
 
 struct addr {

@@ -16,6 +16,7 @@
 #include "listener.h"
 #include "log.h"
 #include "notify.h"
+#include "priv.h"
 #include "relay.h"
 #include "tls.h"
 #include "xmalloc.h"
@@ -335,6 +336,9 @@ bridge_run(struct event_base *base, struct addr *left, struct addr *right,
 	} else
 		session_open_next(session_new(&b));
 
+	/* su=: every listener is bound; nothing was accepted yet. */
+	if (b.status == 0 && priv_drop() == -1)
+		b.status = 1;
 	if (b.status == 0) {
 		notify_ready();		/* every listener is up */
 		event_base_dispatch(base);

@@ -17,6 +17,7 @@
 
 #include "child.h"
 #include "log.h"
+#include "priv.h"
 #include "sock.h"
 #include "xmalloc.h"
 
@@ -166,6 +167,8 @@ child_exec(char *const argv[], int fd, int efd, int errfd)
 #endif
 	(void)maxfd;
 	(void)i;
+	if (priv_drop_child() == -1)	/* su=, if ferry has not yet */
+		goto fail;
 	execvp(argv[0], argv);
 fail:
 	err = errno;
@@ -187,6 +190,12 @@ child_spawn_err(char *const argv[], int fd, int efd, char **errp)
 	int		 pfd[2], err;
 	ssize_t		 n;
 
+	/* A name to look for in PATH longer than a file name can be:
+	 * glibc's execvp would read past the copy it makes (valgrind). */
+	if (strchr(argv[0], '/') == NULL && strlen(argv[0]) > NAME_MAX) {
+		*errp = xasprintf("%s: %s", argv[0], strerror(ENAMETOOLONG));
+		return (-1);
+	}
 	if (sock_pipe(pfd) == -1) {
 		*errp = xasprintf("pipe: %s", strerror(errno));
 		return (-1);

@@ -133,6 +133,9 @@ sockfile_remove(struct sockfile *sf)
 	    sb.st_ino == sf->ino) {
 		if (unlink(sf->path) == 0)
 			log_debug("removed %s", sf->path);
+		else	/* su= took the right to write the directory */
+			log_warn("cannot remove %s: %s", sf->path,
+			    strerror(errno));
 	}
 	for (pp = &sockfiles; *pp != NULL; pp = &(*pp)->next) {
 		if (*pp == sf) {

@@ -22,6 +22,7 @@
 #include "listener.h"
 #include "log.h"
 #include "notify.h"
+#include "priv.h"
 #include "tls.h"
 #include "xmalloc.h"
 
@@ -369,6 +370,12 @@ main(int argc, char **argv)
 		}
 		if (pf != 0 && a[naddr]->o.pf == 0)
 			a[naddr]->o.pf = pf;
+	}
+
+	if (priv_init(a[0], a[1]) == -1) {
+		addr_free(a[0]);
+		addr_free(a[1]);
+		return (1);
 	}
 
 	if (conf.relay.progress && (a[0]->o.fork || a[1]->o.fork)) {

@@ -12,13 +12,16 @@
 #  5. make -j2 distcheck, from the normal build
 #  6. make fuzz-run: each libFuzzer target for FUZZ_SECS seconds [20]
 #  7. contrib/debian/build-deb.sh: the .deb builds; its ferry runs
+#  8. a plain build: make check-valgrind, the subset of the integration
+#     tests named in Makefile.am (VALGRIND_TESTS) with ferry under
+#     valgrind memcheck; any error or definitely lost block fails a test
 #
 # Each build is out of tree, in a temp dir (FERRY_BUILD_ROOT to choose it),
 # removed after a clean run and kept, with its logs, after a failure.  Works
 # from a fresh clone, with stdin closed and without a terminal.
 #
 # The last line of output is the summary, from the test-suite.log files of
-# the three "make check" runs:
+# the four "make check" runs:
 #
 #	N passed, N failed, N skipped
 #
@@ -185,6 +188,20 @@ else
 		passed=$((passed + 1))
 	else
 		note_failure "Debian package"
+	fi
+	# ferry under valgrind (a plain build: valgrind and ASan do not mix).
+	say "valgrind: configure, make, make check-valgrind"
+	if command -v valgrind >/dev/null 2>&1; then
+		mkdir -p "$root/valgrind"
+		if (cd "$root/valgrind" && "$top/configure") &&
+		    make -C "$root/valgrind" -j"$jobs"; then
+			make -C "$root/valgrind" -j2 check-valgrind || true
+			count_log "$root/valgrind" valgrind
+		else
+			note_failure "valgrind: configure or make"
+		fi
+	else
+		note_failure "valgrind: not installed"
 	fi
 fi
 

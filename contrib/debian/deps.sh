@@ -22,9 +22,10 @@ libevent-dev libssl-dev check libedit-dev"
 # The demo and the tests: real peers and clients, process and socket tools,
 # servers and clients that later scenarios put behind or in front of
 # ferry, clang for the libFuzzer targets, debhelper for the package, tmux
-# to drive READLINE and zsh to check its completion's syntax.
+# to drive READLINE, zsh to check its completion's syntax, and valgrind
+# for make check-valgrind.
 DEPS_TEST="python3 curl socat procps iproute2 openssl nginx-light
-openssh-server openssh-client ruby clang debhelper tmux zsh"
+openssh-server openssh-client ruby clang debhelper tmux zsh valgrind"
 DEPS_PACKAGES="$DEPS_BUILD $DEPS_TEST"
 
 # Print the packages of $DEPS_PACKAGES that are not installed, one a line.

@@ -34,6 +34,7 @@
 #include "listener.h"
 #include "log.h"
 #include "notify.h"
+#include "priv.h"
 #include "xmalloc.h"
 
 #define MAXHOPS		256
@@ -490,6 +491,9 @@ fdpass_run(struct event_base *base, struct addr *left, struct addr *right,
 		f.op = addr_open(f.hop, base, ADDR_RD | ADDR_WR,
 		    far_hop_opened, &f);
 	}
+	/* su=: every listener is bound; nothing was accepted yet. */
+	if (f.status == 0 && priv_drop() == -1)
+		f.status = 1;
 	if (f.status == 0) {
 		notify_ready();		/* every listener is up */
 		event_base_dispatch(base);

@@ -29,11 +29,11 @@ NEAR=$FPID
 ready near
 
 randfile "$T/in" $((3 * 1024 * 1024))
-timeout 30 $SPRING client "$T/near/s.sock" -- sha256sum <"$T/in" >"$T/out" ||
+timeout $((30 * SLOW)) $SPRING client "$T/near/s.sock" -- sha256sum <"$T/in" >"$T/out" ||
     fail "client over TLS failed"
 [ "$(cut -d' ' -f1 "$T/out")" = "$(sha "$T/in")" ] || fail "stdin differs over TLS"
 rc=0
-timeout 30 $SPRING client "$T/near/s.sock" -- sh -c 'echo hi; exit 7' </dev/null >"$T/o2" || rc=$?
+timeout $((30 * SLOW)) $SPRING client "$T/near/s.sock" -- sh -c 'echo hi; exit 7' </dev/null >"$T/o2" || rc=$?
 [ "$rc" -eq 7 ] || fail "exit 7 came back as $rc"
 [ "$(cat "$T/o2")" = hi ] || fail "stdout: '$(cat "$T/o2")'"
 stop "$NEAR"

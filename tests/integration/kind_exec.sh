@@ -46,6 +46,13 @@ ferry_pipe missing "$T/hello" "$T/out" - "exec:/nonexistent/cmd -x"
 [ "$RC" -eq 1 ] || fail "missing command: exit $RC"
 expect_log missing "^ferry: exec:/nonexistent/cmd -x: /nonexistent/cmd: No such file or directory\$"
 [ "$(wc -l <"$T/missing.log")" -eq 1 ] || fail "missing command: not one line"
+# A name longer than a file name can be (glibc's execvp would read past
+# its copy of it): refused before fork.
+long=$(printf '%0300d' 0)
+ferry_pipe long "$T/hello" "$T/out" - "exec:$long"
+[ "$RC" -eq 1 ] || fail "300-byte command name: exit $RC"
+expect_log long ": File name too long\$"
+[ "$(wc -l <"$T/long.log")" -eq 1 ] || fail "300-byte command name: not one line"
 ferry_pipe unterminated "$T/hello" "$T/out" - "exec:\"printf 'x\""
 [ "$RC" -eq 1 ] || fail "unterminated quote: exit $RC"
 expect_log unterminated "unterminated ' quote"

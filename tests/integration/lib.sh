@@ -20,6 +20,16 @@ FERRY_LOGS=""
 _n=0
 _watchdog=""
 
+# make check VALGRIND=1: $FERRY is tests/valgrind-ferry (made from
+# tests/valgrind.sh by make), FERRY_VALGRIND_BIN the binary; each report
+# goes to $T/vg, and bounded waits are FERRY_SLOW times longer.
+SLOW=${FERRY_SLOW:-1}
+if [ -n "${FERRY_VALGRIND_BIN:-}" ]; then
+	FERRY_VG_DIR=$T/vg
+	export FERRY_VG_DIR
+	mkdir "$FERRY_VG_DIR"
+fi
+
 _cleanup() {
 	rc=$?
 	trap - EXIT INT TERM
@@ -33,13 +43,21 @@ _cleanup() {
 		kill "$_watchdog" 2>/dev/null || true
 		wait "$_watchdog" 2>/dev/null || true
 	fi
-	# Any sanitizer report from any ferry fails the test.
+	# Any sanitizer report from any ferry fails the test (or valgrind's,
+	# from a ferry started without $FERRY_VG_DIR in its environment).
 	for log in $FERRY_LOGS; do
-		if [ -f "$log" ] && grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: (Address|UndefinedBehavior)Sanitizer' "$log"; then
+		if [ -f "$log" ] && grep -Eq 'ERROR: (Address|Leak)Sanitizer|runtime error:|SUMMARY: (Address|UndefinedBehavior)Sanitizer|^==[0-9]+== [A-Z0-9]' "$log"; then
 			echo "sanitizer report in $log:" >&2
 			cat "$log" >&2
 			rc=1
 		fi
+	done
+	# Any valgrind report too (empty files: processes with none).
+	for log in "$T"/vg/vg.*; do
+		[ -s "$log" ] || continue
+		echo "valgrind report in $log:" >&2
+		cat "$log" >&2
+		rc=1
 	done
 	if [ "$rc" -ne 0 ] && [ "$rc" -ne 77 ]; then
 		for log in $FERRY_LOGS; do
@@ -53,6 +71,7 @@ trap _cleanup EXIT
 trap 'exit 1' INT TERM
 
 # A watchdog so that no test hangs: it ends the test, never synchronises it.
+TEST_TIMEOUT=$((TEST_TIMEOUT * SLOW))
 ( sleep "$TEST_TIMEOUT"; echo "test timed out after ${TEST_TIMEOUT}s" >&2; kill -TERM $$ ) 2>/dev/null &
 _watchdog=$!
 
@@ -69,7 +88,7 @@ skip() {
 # Wait up to $2 seconds (default 10) for pid $1 to exit; its status in $REAPED.
 _reap() {
 	_i=0
-	_lim=$(( ${2:-10} * 50 ))
+	_lim=$(( ${2:-10} * 50 * SLOW ))
 	while kill -0 "$1" 2>/dev/null; do
 		# A zombie of ours counts as exited: wait collects it below.
 		case $(cat "/proc/$1/stat" 2>/dev/null | cut -d' ' -f3) in Z) break ;; esac
@@ -118,7 +137,8 @@ ferry_run() {
 	_name=$1; shift
 	FERRY_LOGS="$FERRY_LOGS $T/$_name.log"
 	RC=0
-	timeout -k 5 "${RUN_TIMEOUT:-120}" "$FERRY" "$@" 2>"$T/$_name.log" || RC=$?
+	timeout -k 5 "$(( ${RUN_TIMEOUT:-120} * SLOW ))" "$FERRY" "$@" \
+	    2>"$T/$_name.log" || RC=$?
 	[ "$RC" -ne 124 ] || echo "ferry $_name: killed after ${RUN_TIMEOUT:-120}s" >&2
 }
 
@@ -127,8 +147,8 @@ ferry_run() {
 ferry_pipe() {
 	_name=$1; _in=$2; _out=$3; shift 3
 	FERRY_LOGS="$FERRY_LOGS $T/$_name.log"
-	RC=$( { cat "$_in" | { RC=0; timeout -k 5 "${RUN_TIMEOUT:-120}" \
-	    "$FERRY" "$@" 2>"$T/$_name.log" 3>&- || RC=$?; echo "$RC" >&3; } |
+	RC=$( { cat "$_in" | { RC=0; timeout -k 5 \
+	    "$(( ${RUN_TIMEOUT:-120} * SLOW ))" "$FERRY" "$@" 2>"$T/$_name.log" 3>&- || RC=$?; echo "$RC" >&3; } |
 	    cat >"$_out"; } 3>&1 )
 	[ "$RC" -ne 124 ] || echo "ferry $_name: killed after ${RUN_TIMEOUT:-120}s" >&2
 }
@@ -136,7 +156,7 @@ ferry_pipe() {
 # wait_for CMD...: poll CMD until it succeeds, for at most $WAIT seconds.
 wait_for() {
 	_i=0
-	_lim=$(( ${WAIT:-10} * 50 ))
+	_lim=$(( ${WAIT:-10} * 50 * SLOW ))
 	until "$@" 2>/dev/null; do
 		_i=$((_i + 1))
 		[ "$_i" -ge "$_lim" ] && fail "timed out waiting for: $*"

@@ -194,6 +194,7 @@ fill(char *buf, size_t size, const char *prefix, char c, size_t n,
 #define G_FIFO		0x400000 /* PIPE:path */
 #define G_PTY		0x800000 /* link raw echo wait-slave */
 #define G_READLINE	0x1000000 /* history prompt */
+#define G_SU		0x2000000 /* su: listening kinds, EXEC, SYSTEM */
 #define G_PERM		(G_UNIXL | G_FILE | G_FIFO) /* unlink-close mode ... */
 #define G_RECVFROM	0x4000	/* fork max-children on a datagram server */
 #define G_UNIXBIND	0x8000	/* bind on UNIX-SENDTO */
@@ -359,6 +360,16 @@ param_optional(const struct kind_case *k)
 	    strcmp(k->name, "PIPE") == 0);
 }
 
+/* The groups of a kind, su= (every listening kind, EXEC, SYSTEM) too. */
+static unsigned
+kgroups(const struct kind_case *k)
+{
+	if (k->listens || strcmp(k->name, "EXEC") == 0 ||
+	    strcmp(k->name, "SYSTEM") == 0)
+		return (k->groups | G_SU);
+	return (k->groups);
+}
+
 static const struct kind_case *
 kind_case(const char *name)
 {
@@ -475,6 +486,7 @@ static const struct opt_case {
 	  OFF(history), 0, 0, "/tmp/ferry.hist" },
 	{ "prompt", NULL, G_READLINE, "ferry> ", F_STR, OFF(prompt), 0, 0,
 	  "ferry> " },
+	{ "su", "su-d", G_SU, "nobody", F_STR, OFF(su), 0, 0, "nobody" },
 #ifdef OG_FDPASS
 	{ "fdpass", NULL, G_FDPASS, NULL, F_INT, OFF(fdpass), 1, 0, NULL },
 	{ "keepalive-interval", NULL, G_FDPASS, "2.5", F_DBL,
@@ -1162,7 +1174,7 @@ check_matrix(const struct kind_case *k)
 			snprintf(text, sizeof text, "%s%s,%s%s", k->name,
 			    k->suffix, needs_tls(c, k) ? "tls," : "",
 			    opt_text(c, k, alias, opt, sizeof opt));
-			if ((k->groups & c->groups) == 0) {
+			if ((kgroups(k) & c->groups) == 0) {
 				snprintf(msg, sizeof msg, "option '%s' does "
 				    "not apply to %s", c->name, k->name);
 				bad_msg(text, msg);
@@ -1875,7 +1887,7 @@ START_TEST(test_help_options)
 		len = (size_t)snprintf(want, sizeof want, "  %-16s   for:", "");
 		for (j = 0; (k = addr_kind_at(j)) != NULL; j++)
 			if (kind_case(k->name) != NULL &&
-			    (kind_case(k->name)->groups & c->groups))
+			    (kgroups(kind_case(k->name)) & c->groups))
 				len += (size_t)snprintf(want + len,
 				    sizeof want - len, " %s", k->name);
 		ck_assert_uint_lt(len, sizeof want);
