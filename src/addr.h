@@ -217,6 +217,8 @@ void		 addr_open_fail(struct addr_open *, const char *, ...)
  * one-line error ("[v6]" brackets removed); bind= on a connecting socket. */
 struct addrinfo;
 int		 ip_family(const struct addr *);
+/* Nonzero for 127.0.0.0/8, ::1 or localhost (brackets allowed). */
+int		 ip_loopback(const char *host);
 int		 ip_check(struct addr *, char **errp);
 int		 ip_lookup(const char *host, const char *port, int family,
 		    int socktype, int passive, struct addrinfo **, char **errp);

@@ -8,12 +8,16 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "addr.h"
 #include "xmalloc.h"
@@ -140,4 +144,28 @@ ip_bind_local(struct addr *a, int fd, int family, int socktype, char **errp)
 out:
 	x_free(host);
 	return (rc);
+}
+
+/* A loopback host: 127.0.0.0/8, ::1 or localhost, with or without brackets. */
+int
+ip_loopback(const char *host)
+{
+	struct in_addr	 v4;
+	struct in6_addr	 v6;
+	char		 buf[INET6_ADDRSTRLEN];
+	size_t		 len = strlen(host);
+
+	if (strcasecmp(host, "localhost") == 0)
+		return (1);
+	if (host[0] == '[' && len > 2 && len - 2 < sizeof buf &&
+	    host[len - 1] == ']') {
+		memcpy(buf, host + 1, len - 2);
+		buf[len - 2] = '\0';
+		host = buf;
+	}
+	if (inet_pton(AF_INET, host, &v4) == 1)
+		return ((ntohl(v4.s_addr) >> 24) == 127);
+	if (inet_pton(AF_INET6, host, &v6) == 1)
+		return (IN6_IS_ADDR_LOOPBACK(&v6));
+	return (0);
 }

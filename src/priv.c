@@ -8,15 +8,11 @@
 #include <sys/types.h>
 #include <sys/socket.h>
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-
 #include <errno.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -45,30 +41,6 @@ runs_command(const struct addr *a)
 	    (a->wr != NULL && a->wr->kind->ops == &addr_exec_ops));
 }
 
-/* bind=: 127.0.0.0/8, ::1 or localhost, with or without brackets. */
-static int
-loopback(const char *host)
-{
-	struct in_addr	 v4;
-	struct in6_addr	 v6;
-	char		 buf[INET6_ADDRSTRLEN];
-	size_t		 len = strlen(host);
-
-	if (strcasecmp(host, "localhost") == 0)
-		return (1);
-	if (host[0] == '[' && len > 2 && len - 2 < sizeof buf &&
-	    host[len - 1] == ']') {
-		memcpy(buf, host + 1, len - 2);
-		buf[len - 2] = '\0';
-		host = buf;
-	}
-	if (inet_pton(AF_INET, host, &v4) == 1)
-		return ((ntohl(v4.s_addr) >> 24) == 127);
-	if (inet_pton(AF_INET6, host, &v6) == 1)
-		return (IN6_IS_ADDR_LOOPBACK(&v6));
-	return (0);
-}
-
 /* A listener anyone on the network may connect or send to: not one bound
  * to loopback, nor a UNIX socket (mode=, allow-uid= guard those). */
 static int
@@ -77,7 +49,7 @@ network_listener(const struct addr *a)
 	if (!addr_listens(a))
 		return (0);
 	if (a->kind->groups & OG_IP)
-		return (a->o.bind == NULL || !loopback(a->o.bind));
+		return (a->o.bind == NULL || !ip_loopback(a->o.bind));
 #ifdef HAVE_LINUX_VM_SOCKETS_H
 	if (a->kind->ops == &addr_vsock_listen_ops)
 		return (1);

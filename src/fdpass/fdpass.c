@@ -13,8 +13,6 @@
 
 #include <sys/types.h>
 #include <sys/socket.h>
-#include <netinet/in.h>
-#include <arpa/inet.h>
 
 #include <errno.h>
 #include <signal.h>
@@ -111,21 +109,6 @@ static int
 is_tcp_listen(const struct addr *a)
 {
 	return (a->kind->ops == &addr_tcp_listen_ops);
-}
-
-static int
-is_loopback(const char *host)
-{
-	struct in_addr	v4;
-	struct in6_addr	v6;
-
-	if (strcmp(host, "localhost") == 0)
-		return (1);
-	if (inet_pton(AF_INET, host, &v4) == 1)
-		return ((ntohl(v4.s_addr) >> 24) == 127);
-	if (inet_pton(AF_INET6, host, &v6) == 1)
-		return (IN6_IS_ADDR_LOOPBACK(&v6));
-	return (0);
 }
 
 static void
@@ -429,7 +412,7 @@ fdpass_sides(struct fdpass *f, struct addr *left, struct addr *right,
 		if (f->hop->o.bind == NULL)
 			f->hop->o.bind = xstrdup(f->hop->kind->variant == 6 ?
 			    "::1" : "127.0.0.1");
-		else if (!is_loopback(f->hop->o.bind)) {
+		else if (!ip_loopback(f->hop->o.bind)) {
 			struct addr_opts	*o = &f->hop->o;
 			int			 clientauth;
 
