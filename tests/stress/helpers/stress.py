@@ -16,10 +16,13 @@
         N connections at once, each sending B bytes of its own and reading
         them back; every byte checked by sha256.  "ok N" on success.
 
-    stress.py burst TARGET --conns N --out FILE
-        N connections at once, each a line and its echo.  Connections
-        served are held until nothing has changed for a second, then
-        closed, so that the rest find room.  FILE: "ok N refused M".
+    stress.py burst TARGET --conns N --out FILE [--bytes B]
+              [--release FILE2 --status FILE3]
+        N connections at once, each a line (and B bytes) and its echo,
+        sha256 checked.  Connections served are held until nothing has
+        changed for a second, or with --release until FILE2 exists, then
+        closed, so that the rest find room.  FILE: "ok N refused M";
+        FILE3, rewritten as they change: the same counts so far.
 
     stress.py churn TARGET --total N --concurrency C
         N connections, C at a time, each a short echo round trip.
@@ -229,33 +232,51 @@ async def burst(args):
     release = asyncio.Event()
     res = {"ok": 0, "refused": 0}
 
+    block = payload(3, args.bytes) if args.bytes else b""
+
+    def counted(what):
+        res[what] += 1
+        progress[0] = time.monotonic()
+        if args.status:
+            announce(args.status, "ok %d refused %d" % (res["ok"],
+                                                        res["refused"]))
+
     async def one(i):
-        msg = b"ping %d\n" % i
+        msg = b"ping %d\n" % i + block
         try:
             r, w = await connect(args.target)
         except OSError:
-            res["refused"] += 1
-            progress[0] = time.monotonic()
+            counted("refused")
             return
         try:
             w.write(msg)
             await w.drain()
-            got = await r.readline()
+            got = await r.readexactly(len(msg))
+        except asyncio.IncompleteReadError as e:
+            if e.partial:
+                raise SystemExit("connection %d: closed after %d of %d "
+                                 "bytes" % (i, len(e.partial), len(msg)))
+            got = b""
         except (ConnectionError, OSError):
             got = b""
-        progress[0] = time.monotonic()
+        if got and hashlib.sha256(got).digest() != \
+                hashlib.sha256(msg).digest():
+            raise SystemExit("connection %d: sha256 differs" % i)
         if got != msg:
-            res["refused"] += 1
+            counted("refused")
             w.transport.abort()
             return
-        res["ok"] += 1
+        counted("ok")
         await release.wait()
         w.close()
 
     async def watch():
         while not release.is_set():
-            await asyncio.sleep(0.1)
-            if time.monotonic() - progress[0] > 1.0:
+            await asyncio.sleep(0.05)
+            if args.release:
+                if os.path.exists(args.release):
+                    release.set()
+            elif time.monotonic() - progress[0] > 1.0:
                 release.set()
 
     wt = asyncio.create_task(watch())
@@ -419,6 +440,7 @@ def main():
     ap.add_argument("--bytes", type=int, default=0)
     ap.add_argument("--prefix")
     ap.add_argument("--out")
+    ap.add_argument("--release")
     ap.add_argument("--total", type=int, default=0)
     ap.add_argument("--concurrency", type=int, default=50)
     ap.add_argument("--timeout", type=float, default=60)
