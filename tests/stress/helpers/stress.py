@@ -10,7 +10,10 @@
                "conns N bytes B" (totals so far)
         cmd    the first line says what to do: "echo"; "sink TAG" (read to
                EOF or reset, then write "closed" to --status.TAG); "reset N" (read N bytes, then reset
-               the connection with SO_LINGER 0)
+               the connection with SO_LINGER 0); "gen N" (send N bytes,
+               then close; --status holds "blocked K" whenever the
+               number K of connections whose sending has made no
+               progress for 0.5 s changes)
 
     stress.py load TARGET --conns N --bytes B [--prefix LINE]
         N connections at once, each sending B bytes of its own and reading
@@ -27,9 +30,9 @@
     stress.py churn TARGET --total N --concurrency C
         N connections, C at a time, each a short echo round trip.
 
-    stress.py stall TARGET --conns N --ready FILE
-        N connections that read nothing; FILE once all are open; holds
-        them until killed.
+    stress.py stall TARGET --conns N --ready FILE [--prefix LINE]
+        N connections that read nothing (after sending LINE, if given);
+        FILE once all are open; holds them until killed.
 
     stress.py resets TARGET --status-dir DIR --bytes B [--tls-ca PEM]
         The reset scenario against a "cmd" server behind ferry: a bulk echo
@@ -109,6 +112,25 @@ class Server:
             w.write(b)
             await w.drain()
 
+    def blocked(self, k):
+        self.n += k
+        announce(self.args.status, "blocked %d" % self.n)
+
+    async def gen(self, w, size):
+        block = payload(4, CHUNK)
+        sent = 0
+        while sent < size:
+            w.write(block[:min(CHUNK, size - sent)])
+            sent += min(CHUNK, size - sent)
+            d = asyncio.ensure_future(w.drain())
+            done, _ = await asyncio.wait({d}, timeout=0.5)
+            if not done:
+                self.blocked(1)
+                try:
+                    await d
+                finally:
+                    self.blocked(-1)
+
     async def count(self, r, w):
         n = 0
         try:
@@ -134,6 +156,8 @@ class Server:
             except (ConnectionError, OSError):
                 pass
             announce("%s.%s" % (self.args.status, line[1]), "closed")
+        elif len(line) == 2 and line[0] == "gen":
+            await self.gen(w, int(line[1]))
         elif len(line) == 2 and line[0] == "reset":
             await r.readexactly(int(line[1]))
             rst(w)
@@ -318,6 +342,8 @@ async def stall(args):
             sock.connect((host, int(port)))
         else:
             sock.connect(args.target[5:])
+        if args.prefix:
+            sock.sendall(args.prefix.encode() + b"\n")
         conns.append(sock)
     announce(args.ready, "%d" % len(conns))
     await asyncio.Event().wait()
