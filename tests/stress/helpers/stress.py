@@ -13,7 +13,11 @@
                the connection with SO_LINGER 0); "gen N" (send N bytes,
                then close; --status holds "blocked K" whenever the
                number K of connections whose sending has made no
-               progress for 0.5 s changes)
+               progress for 0.5 s changes); "slow TAG" (read nothing
+               until the file --status.go exists, then read to EOF and
+               write "N ok" to --status.TAG if the N bytes are the first N of
+               stress.py acked's connection TAG, "N differ" if not); "close N" (read N
+               bytes, then close)
 
     stress.py load TARGET --conns N --bytes B [--prefix LINE]
         N connections at once, each sending B bytes of its own and reading
@@ -41,7 +45,14 @@
         appears) and a server resets its side (this client must see the
         close).  Then the echo completes, sha256 checked.
 
-    stress.py send TARGET --bytes B --status FILE
+    stress.py acked TARGET --conns N --bytes B --status-dir DIR
+        N TCP connections to a "cmd" server, each "slow I" and then as
+        much of its own B bytes as the relay takes, until no more is
+        acknowledged for 0.5 s; then DIR/acked holds, for each, the bytes
+        the relay's kernel acknowledged (sent minus SIOCOUTQ).  Holds the
+        connections until killed.  Linux only.
+
+    stress.py send TARGET --bytes B --status FILE [--prefix LINE]
         Send B bytes as fast as possible until done or the connection
         closes; FILE holds "sent N" after each chunk (bytes the kernel
         took), then "done N" or "closed N".
@@ -156,6 +167,25 @@ class Server:
             except (ConnectionError, OSError):
                 pass
             announce("%s.%s" % (self.args.status, line[1]), "closed")
+        elif len(line) == 2 and line[0] == "slow":
+            w.transport.pause_reading()     # not even into our buffer
+            while not os.path.exists(self.args.status + ".go"):
+                await asyncio.sleep(0.02)
+            w.transport.resume_reading()
+            got = bytearray()
+            try:
+                while True:
+                    b = await r.read(CHUNK)
+                    if not b:
+                        break
+                    got += b
+            finally:
+                want = payload(100 + int(line[1]), len(got))
+                announce("%s.%s" % (self.args.status, line[1]),
+                         "%d %s" % (len(got), "ok" if got == want
+                                    else "differ"))
+        elif len(line) == 2 and line[0] == "close":
+            await r.readexactly(int(line[1]))
         elif len(line) == 2 and line[0] == "gen":
             await self.gen(w, int(line[1]))
         elif len(line) == 2 and line[0] == "reset":
@@ -430,8 +460,51 @@ async def resets(args):
     print("ok")
 
 
+async def acked(args):
+    import fcntl
+    import termios
+
+    socks = []
+    for i in range(args.conns):
+        host, port = args.target[4:].rsplit(":", 1)
+        sock = socket.create_connection((host, int(port)))
+        sock.sendall(b"slow %d\n" % i)
+        sock.setblocking(False)
+        socks.append([sock, payload(100 + i, args.bytes), 0])
+
+    def outq(sock):
+        return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ,
+                                              b"\0" * 4))[0]
+
+    # Send until the kernels take no more and nothing more is acknowledged
+    # for half a second (the relay's buffers are full).
+    last, since = None, time.monotonic()
+    while time.monotonic() - since < 0.5:
+        for c in socks:
+            try:
+                c[2] += c[0].send(c[1][c[2]:c[2] + CHUNK])
+            except BlockingIOError:
+                pass
+        now = [c[2] - outq(c[0]) for c in socks]
+        if now != last:
+            last, since = now, time.monotonic()
+        await asyncio.sleep(0.01)
+        if time.monotonic() - since > args.timeout:
+            raise SystemExit("acked: no end")
+    for i, c in enumerate(socks):
+        if c[2] == len(c[1]):
+            raise SystemExit("acked: connection %d sent all %d bytes" %
+                             (i, c[2]))
+    announce(os.path.join(args.status_dir, "acked"),
+             " ".join("%d" % n for n in last))
+    # Held until killed.
+    await asyncio.Event().wait()
+
+
 async def send(args):
     r, w = await connect(args.target)
+    if args.prefix:
+        w.write(args.prefix.encode() + b"\n")
     sent = 0
     block = payload(2, CHUNK)
     end = "done"
@@ -453,7 +526,7 @@ async def send(args):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("cmd", choices=["server", "load", "burst", "churn",
-                                    "stall", "resets", "send"])
+                                    "stall", "resets", "send", "acked"])
     ap.add_argument("target", help="LISTEN for server, TARGET otherwise")
     ap.add_argument("--ready")
     ap.add_argument("--mode", default="echo", choices=["echo", "cmd", "count"])
