@@ -158,6 +158,8 @@ class Server:
 
     async def cmd(self, r, w):
         line = (await r.readline()).decode().split()
+        if not line:
+            return      # closed before a command
         if line == ["echo"]:
             await self.echo(r, w)
         elif len(line) == 2 and line[0] == "sink":
