@@ -50,4 +50,5 @@ ferry_bg near "unix-listen:$T/near/s.sock,fork,fdpass" "tcp:127.0.0.1:$PORT"
 ready near
 out=$(echo hi | timeout 30 $SPRING client "$T/near/s.sock" -- cat) || fail "a real session failed"
 [ "$out" = hi ] || fail "a real session got '$out'"
+grep -E "session [0-9]+( to [^ ]*)?: " "$T/far.log" | grep -Ev "open: |closed \(|hop lost|bytes in" || true
 stop "$FAR"
