@@ -284,6 +284,12 @@ side_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if ((what & BEV_EVENT_EOF) && (what & BEV_EVENT_READING)) {
+		/* With dirty shutdowns allowed, a reset reads as EOF. */
+		if (endpoint_bev(s->ep) != NULL && tls_bev_reset(bev)) {
+			relay_end(r, RELAY_FAILED, ECONNRESET,
+			    endpoint_name(s->ep));
+			return;
+		}
 		/*
 		 * bufferevent_openssl stops writing, too, when it reads the
 		 * peer's close: bytes already queued the other way would
