@@ -55,7 +55,6 @@ for mode in splice no-splice; do
 	done
 	WAIT=100 await "$FL"
 	[ "$REAPED" -eq 0 ] || fail "the flowing connection failed: $(cat "$T/flow$mode.log")"
-	all_blocked || fail "a stalled reader's sender went on: $(cat "$T/gen.st")"
 	sample
 	echo "$mode, $N stalled readers: ferry VmRSS at most $max KiB (idle $base)"
 
