@@ -262,6 +262,14 @@ side_event(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_ERROR) {
 		if (endpoint_bev(s->ep) != NULL)
 			r->errstr = tls_bev_error(bev);
+		/* OpenSSL may call a reset an unexpected EOF. */
+		if (r->errstr != NULL && (what & BEV_EVENT_READING) &&
+		    tls_bev_reset(bev)) {
+			r->errstr = NULL;
+			relay_end(r, RELAY_FAILED, ECONNRESET,
+			    endpoint_name(s->ep));
+			return;
+		}
 		err = side_errno(s, what);
 		if (err == EIO && (what & BEV_EVENT_READING) &&
 		    endpoint_eio_eof(s->ep)) {
