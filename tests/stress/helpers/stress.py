@@ -8,8 +8,8 @@
         echo   send back every byte until EOF, then close
         count  read to EOF; after each close, --status holds
                "conns N bytes B" (totals so far)
-        cmd    the first line says what to do: "echo"; "sink TAG" (read to
-               EOF or reset, then write "closed" to --status.TAG); "reset N" (read N bytes, then reset
+        cmd    the first line says what to do: "echo"; "sink TAG" (write "open"
+               to --status.TAG, read to EOF or reset, then write "closed"); "reset N" (read N bytes, then reset
                the connection with SO_LINGER 0); "gen N" (send N bytes,
                then close; --status holds "blocked K" whenever the
                number K of connections whose sending has made no
@@ -163,6 +163,7 @@ class Server:
         if line == ["echo"]:
             await self.echo(r, w)
         elif len(line) == 2 and line[0] == "sink":
+            announce("%s.%s" % (self.args.status, line[1]), "open")
             try:
                 while await r.read(CHUNK):
                     pass
@@ -424,10 +425,14 @@ async def resets(args):
         tag = os.urandom(8).hex()
         w.write(b"sink %s\n" % tag.encode() + data[:1 << 20])
         await w.drain()
-        rst(w)
-        # The server's side of that connection must close.
+        # Reset once the relay has opened the server's side (a reset
+        # before it read the command would leave the server nothing).
         path = os.path.join(args.status_dir, "sink." + tag)
         while not os.path.exists(path):
+            await asyncio.sleep(0.02)
+        rst(w)
+        # The server's side of that connection must close.
+        while open(path).read() != "closed\n":
             await asyncio.sleep(0.02)
 
     async def server_reset():
