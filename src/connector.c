@@ -151,6 +151,10 @@ connector_give_up(struct connector *c)
 		connector_wait(c, -1, 0, &tv);
 		return;
 	}
+	if (sock_fdshort(c->addr->text, "connect", c->err)) {
+		addr_open_done(c->op, NULL);	/* said once, not each time */
+		return;
+	}
 	if (c->ops->hint != NULL)
 		hint = c->ops->hint(c->addr, c->err);
 	if (c->n > 1)

@@ -245,7 +245,7 @@ listener_error(struct evconnlistener *evl, void *arg)
 
 	/* Out of fds or memory: pause, say so once in a while, go on. */
 	relay_pool_drain();
-	if (now != last)
+	if (!sock_fdshort(l->addr->text, "accept", err) && now != last)
 		log_warn("%s: accept: %s (pausing new connections)",
 		    l->addr->text, strerror(err));
 	last = now;

@@ -1,6 +1,7 @@
 #include "config.h"
 
 #include <sys/types.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/time.h>
@@ -79,6 +80,8 @@ struct dir {
 	int			 eof;		/* sfd read EOF */
 	int			 bounced;	/* no pipe, sink was full */
 	int			 bounce_said;
+	int			 stopping;	/* then EOF at stop_at bytes */
+	uint64_t		 stop_at;
 	struct event		*ev_rd;
 	struct event		*ev_wr;
 };
@@ -108,6 +111,7 @@ struct relay {
 static void	relay_end(struct relay *, enum relay_end, int err,
 		    const char *where);
 static void	dir_eof(struct dir *);
+static void	dir_stopped(struct dir *);
 
 static int	nrelays;	/* alive: the pipe pool never outgrows it */
 
@@ -177,9 +181,10 @@ side_read(struct bufferevent *bev, void *arg)
 	struct side	*s = arg;
 	struct dir	*d = &s->r->dir[s->idx];
 
-	if (s->r->ending || d->state != DIR_OPEN)
+	if ((s->r->ending && s->r->ev_stop == NULL) || d->state != DIR_OPEN)
 		return;
 	dir_move(d);
+	dir_stopped(d);
 }
 
 /* The sink drained below its low watermark (0 unless d->blocked). */
@@ -227,6 +232,14 @@ dir_eof(struct dir *d)
 		dir_finish(d);
 }
 
+/* Stopping: the source gave what it held at the signal; that is its end. */
+static void
+dir_stopped(struct dir *d)
+{
+	if (d->stopping && d->state == DIR_OPEN && d->bytes >= d->stop_at)
+		dir_eof(d);
+}
+
 static int
 side_errno(struct side *s, short what)
 {
@@ -249,6 +262,14 @@ side_event(struct bufferevent *bev, short what, void *arg)
 	if (what & BEV_EVENT_ERROR) {
 		if (endpoint_bev(s->ep) != NULL)
 			r->errstr = tls_bev_error(bev);
+		/* OpenSSL may call a reset an unexpected EOF. */
+		if (r->errstr != NULL && (what & BEV_EVENT_READING) &&
+		    tls_bev_reset(bev)) {
+			r->errstr = NULL;
+			relay_end(r, RELAY_FAILED, ECONNRESET,
+			    endpoint_name(s->ep));
+			return;
+		}
 		err = side_errno(s, what);
 		if (err == EIO && (what & BEV_EVENT_READING) &&
 		    endpoint_eio_eof(s->ep)) {
@@ -271,6 +292,12 @@ side_event(struct bufferevent *bev, short what, void *arg)
 		return;
 	}
 	if ((what & BEV_EVENT_EOF) && (what & BEV_EVENT_READING)) {
+		/* With dirty shutdowns allowed, a reset reads as EOF. */
+		if (endpoint_bev(s->ep) != NULL && tls_bev_reset(bev)) {
+			relay_end(r, RELAY_FAILED, ECONNRESET,
+			    endpoint_name(s->ep));
+			return;
+		}
 		/*
 		 * bufferevent_openssl stops writing, too, when it reads the
 		 * peer's close: bytes already queued the other way would
@@ -459,6 +486,8 @@ splice_bounce(struct dir *d)
 		d->state = DIR_FLUSHING;
 	if (d->eof)
 		dir_finish(d);
+	else
+		dir_stopped(d);
 }
 
 /*
@@ -528,6 +557,8 @@ splice_pump(struct dir *d)
 		d->state = DIR_FLUSHING;
 	if (d->eof && d->inpipe == 0)
 		dir_finish(d);
+	else
+		dir_stopped(d);
 }
 
 static void
@@ -657,6 +688,7 @@ raw_read_cb(evutil_socket_t fd, short what, void *arg)
 		d->blocked = 1;
 		event_del(d->ev_rd);
 	}
+	dir_stopped(d);
 }
 
 static void
@@ -1009,6 +1041,33 @@ relay_stop_timeout(evutil_socket_t fd, short what, void *arg)
 	relay_end(arg, RELAY_STOPPED, 0, NULL);
 }
 
+/*
+ * Stopping a direction: the bytes its source's kernel holds now were
+ * acknowledged to the sender, so they still go through, and then the
+ * direction ends as at EOF.  A source whose queue cannot be counted in
+ * bytes of ours (TLS, a pumped file) ends at once.
+ */
+static void
+dir_stop(struct dir *d)
+{
+	struct relay	*r = d->r;
+	int		 fd = -1, n = 0;
+
+	if (d->state != DIR_OPEN)
+		return;
+	if (d->splice || d->raw)
+		fd = d->sfd;
+	else if (endpoint_bev(r->side[d->idx].ep) == NULL &&
+	    r->side[d->idx].pin == NULL)
+		fd = bufferevent_getfd(d->src);
+	if (fd == -1 || ioctl(fd, FIONREAD, &n) == -1 || n <= 0) {
+		dir_eof(d);
+		return;
+	}
+	d->stopping = 1;
+	d->stop_at = d->bytes + (uint64_t)n;
+}
+
 void
 relay_stop(struct relay *r, double timeout)
 {
@@ -1022,5 +1081,5 @@ relay_stop(struct relay *r, double timeout)
 	r->ev_stop = evtimer_new(r->base, relay_stop_timeout, r);
 	event_add(r->ev_stop, &tv);
 	for (i = 0; i < 2; i++)
-		dir_eof(&r->dir[i]);
+		dir_stop(&r->dir[i]);
 }

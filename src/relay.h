@@ -46,8 +46,10 @@ struct relay	*relay_new(struct event_base *, struct endpoint *left,
 		    struct endpoint *right, const struct relay_conf *,
 		    relay_done_cb *, void *);
 /*
- * Stop reading, deliver what is buffered (each sink is then shut down), and
- * end; force the end after timeout seconds.
+ * Stop: each source is read only for what its kernel holds now (bytes
+ * already acknowledged to their sender; for TLS and pumped files, nothing
+ * more), all that is delivered, each sink is then shut down, and the relay
+ * ends; the end is forced after timeout seconds.
  */
 void		 relay_stop(struct relay *, double timeout);
 /* "A <-> B: 1.250s, 10 bytes >, 20 bytes <", for --stats, into buf. */

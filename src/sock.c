@@ -14,10 +14,14 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "sock.h"
 #include "xmalloc.h"
+
+#define FDSHORT_QUIET	60	/* seconds between two "out of fds" warnings */
 
 int
 sock_cloexec(int fd)
@@ -240,4 +244,23 @@ sock_is_socket(int fd)
 	struct stat	sb;
 
 	return (fstat(fd, &sb) == 0 && S_ISSOCK(sb.st_mode));
+}
+
+int
+sock_fdshort(const char *who, const char *what, int err)
+{
+	static time_t	last;
+	time_t		now;
+
+	if (err != EMFILE && err != ENFILE)
+		return (0);
+	now = time(NULL);
+	if (last == 0 || now - last >= FDSHORT_QUIET) {
+		last = now;
+		log_warn("%s: %s: %s (out of fds: refusing or delaying "
+		    "connections; said once a minute)", who, what,
+		    strerror(err));
+	} else
+		log_debug("%s: %s: %s", who, what, strerror(err));
+	return (1);
 }

@@ -51,5 +51,12 @@ int	sock_unix_abstract(const char *name, struct sockaddr_un *sun,
 	    socklen_t *lenp, char **errp);
 /* Nonzero if fd is a socket. */
 int	sock_is_socket(int fd);
+/*
+ * Out of fds (err EMFILE or ENFILE) while WHO did WHAT: logs "WHO: WHAT:
+ * error" as a warning if it is the first shortage in a minute, else at
+ * debug level, so that a burst of connections finding no fd is one line,
+ * not one each.  Returns 1 if err was a shortage (logged), 0 if not.
+ */
+int	sock_fdshort(const char *who, const char *what, int err);
 
 #endif

@@ -2,6 +2,9 @@
 
 #include <sys/types.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <arpa/inet.h>
 
 #include <ctype.h>
@@ -720,4 +723,25 @@ tls_bev_error(struct bufferevent *bev)
 		return (r);
 	ERR_error_string_n(first, buf, sizeof buf);
 	return (buf);
+}
+
+int
+tls_bev_reset(struct bufferevent *bev)
+{
+	SSL		*ssl = bufferevent_openssl_get_ssl(bev);
+	int		 err = EVUTIL_SOCKET_ERROR();
+#if defined(TCP_INFO) && defined(__linux__)
+	struct tcp_info	 ti;
+	socklen_t	 len = sizeof ti;
+#endif
+
+	if (ssl == NULL || (SSL_get_shutdown(ssl) & SSL_RECEIVED_SHUTDOWN))
+		return (0);
+#if defined(TCP_INFO) && defined(__linux__)
+	/* A FIN leaves the socket in CLOSE_WAIT, a reset closes it. */
+	if (getsockopt(bufferevent_getfd(bev), IPPROTO_TCP, TCP_INFO, &ti,
+	    &len) == 0)
+		return (ti.tcpi_state == TCP_CLOSE);
+#endif
+	return (err == ECONNRESET);
 }

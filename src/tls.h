@@ -36,6 +36,11 @@ struct tls_hs	*tls_start(struct addr *, struct event_base *,
 void		 tls_cancel(struct tls_hs *);
 /* OpenSSL's reason for the last error on a TLS bufferevent, or NULL. */
 const char	*tls_bev_error(struct bufferevent *);
+/*
+ * After a TLS bufferevent read EOF: nonzero if the peer reset the
+ * connection (no close_notify, and the socket is gone, not half-closed).
+ */
+int		 tls_bev_reset(struct bufferevent *);
 /* Send close_notify on a TLS endpoint's bufferevent (half-close). */
 void		 tls_close_notify(void *bev);
 /*

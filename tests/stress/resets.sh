@@ -48,4 +48,11 @@ scenario tlsout tcp-listen:0,fork,bind=127.0.0.1 \
     "openssl:localhost:%s,cafile=$PKI/ca.pem" \
     --cert "$PKI/srv.pem" --key "$PKI/srv.key" --
 expect_log tlsout "reset by peer"
+# Each of the two runs per scenario reset one connection on each side:
+# four relays ended by a reset, each logged as such (a TLS peer's reset
+# is no TLS close, and not "closed").
+for n in tcp tlsin tlsout; do
+	k=$(grep -c ' <-> .*: failed: Connection reset by peer' "$T/$n.log") || true
+	[ "$k" -eq 4 ] || fail "$n: $k relays logged as reset, not 4: $(grep ' <-> ' "$T/$n.log")"
+done
 grep -E "reset|TLS" "$T"/tcp.log "$T"/tlsin.log "$T"/tlsout.log || true

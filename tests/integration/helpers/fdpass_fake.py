@@ -10,6 +10,16 @@ opens more channels than the far peer allows: that session gets ERROR
 LIMIT, the hop stays up and answers PING; prints "limit").  Other modes
 print "dropped" and exit 0 once the far peer closes the connection
 (within 5 s), else 1.
+
+These break a per-session limit in one session while another session
+stays open; each prints "session CODE" once the far peer failed the
+breaking session alone with ERROR CODE (the other got no ERROR or CLOSE,
+and the hop still answers PING), else exits 1:
+sessions (opens one session more than the far peer's max_sessions),
+record (a seqpacket channel's record grows past max_record, which with
+window = max_record is also past the credit: ERROR LIMIT or PROTOCOL), credit
+(DATA beyond the window: "slow 0" and then window + 4 MiB at once, to a
+target that reads nothing), fdsrule (FDS naming a channel not in use).
 """
 import socket
 import struct
@@ -63,11 +73,108 @@ def limit(s):
     print("limit")
 
 
+def far_hello(s, buf):
+    """Send our HELLO, read the far peer's: (its limits, rest of buf)."""
+    s.sendall(hello())
+    while True:
+        chan, typ, body, buf = read_frame(s, buf)
+        if typ == 1:
+            f = struct.unpack(">IIIIII", body[20:44])
+            return dict(max_frame=f[0], max_sessions=f[1],
+                        max_channels=f[2], window=f[3], max_record=f[4],
+                        max_fds=f[5]), buf
+
+
+def open_frame(session, kind, access=3):
+    return struct.pack(">IBBH", session, kind, access, 0)
+
+
+def session_fails(s, buf, bad, good):
+    """Read until ERROR on the bad session's channel; nothing may end
+    good's; PINGs answered.  Returns (code, buf)."""
+    while True:
+        try:
+            chan, typ, body, buf = read_frame(s, buf)
+        except EOFError:
+            print("the far peer dropped the hop")
+            sys.exit(1)
+        if typ == 9 and chan == 0:
+            print("hop ERROR %r" % body)
+            sys.exit(1)
+        if chan in good and typ in (7, 9):
+            print("the good session %d got type %d" % (chan, typ))
+            sys.exit(1)
+        if typ == 11:
+            s.sendall(frame(0, 12, body))
+        if typ == 9 and chan == bad:
+            return struct.unpack(">I", body[:4])[0], buf
+
+
+def still_up(s, buf, good):
+    s.sendall(frame(0, 11, struct.pack(">Q", 78)))
+    while True:
+        chan, typ, body, buf = read_frame(s, buf)
+        if chan in good and typ in (7, 9):
+            print("the good session %d got type %d" % (chan, typ))
+            sys.exit(1)
+        if typ == 12:
+            return
+
+
+def per_session(s, mode):
+    lim, buf = far_hello(s, b"")
+    # The good session: id 2, a stream, left open.
+    out = frame(2, 3, open_frame(0, 1))
+    good = {2}
+    if mode == "sessions":
+        n = lim["max_sessions"]
+        for i in range(1, n + 1):
+            out += frame(2 + 2 * i, 3, open_frame(0, 1))
+        bad = 2 + 2 * n
+        good = set(range(2, bad, 2))
+        s.sendall(out)
+    elif mode == "record":
+        bad = 4
+        out += frame(4, 3, open_frame(0, 1))
+        out += frame(6, 3, open_frame(4, 2))
+        chunk = b"r" * min(65536, lim["max_frame"])
+        sent = 0
+        while sent + len(chunk) <= lim["window"]:
+            out += frame(6, 4, chunk, flags=1)
+            sent += len(chunk)
+        s.sendall(out + frame(6, 4, chunk, flags=1))
+    elif mode == "credit":
+        bad = 4
+        out += frame(4, 3, open_frame(0, 1)) + frame(4, 4, b"slow 0\n")
+        s.sendall(out)
+        chunk = b"c" * min(65536, lim["max_frame"])
+        total = lim["window"] + 4 * 1024 * 1024
+        try:
+            for _ in range(0, total, len(chunk)):
+                s.sendall(frame(4, 4, chunk))
+        except OSError:
+            pass
+    elif mode == "fdsrule":
+        bad = 4
+        out += frame(4, 3, open_frame(0, 1))
+        out += frame(4, 5, struct.pack(">QI", 0, 98)) + frame(4, 4, b"x")
+        s.sendall(out)
+    else:
+        sys.exit("unknown mode " + mode)
+    code, buf = session_fails(s, buf, bad, good)
+    still_up(s, buf, good)
+    print("session %d" % code)
+
+
 def main():
     mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
     s = socket.create_connection((host, port), timeout=5)
     if mode == "limit":
         limit(s)
+        return
+    if mode in ("sessions", "record", "credit", "fdsrule"):
+        s.settimeout(30)
+        per_session(s, mode)
         return
     if mode == "garbage":
         s.sendall(b"GET / HTTP/1.0\r\n\r\n")

@@ -8,25 +8,35 @@
         echo   send back every byte until EOF, then close
         count  read to EOF; after each close, --status holds
                "conns N bytes B" (totals so far)
-        cmd    the first line says what to do: "echo"; "sink TAG" (read to
-               EOF or reset, then write "closed" to --status.TAG); "reset N" (read N bytes, then reset
-               the connection with SO_LINGER 0)
+        cmd    the first line says what to do: "echo"; "sink TAG" (write "open"
+               to --status.TAG, read to EOF or reset, then write "closed"); "reset N" (read N bytes, then reset
+               the connection with SO_LINGER 0); "gen N" (send N bytes,
+               then close; --status holds "blocked K" whenever the
+               number K of connections whose sending has made no
+               progress for 0.5 s changes); "slow TAG" (read nothing
+               until the file --status.go exists, then read to EOF and
+               write "N ok" to --status.TAG if the N bytes are the first N of
+               stress.py acked's connection TAG, "N differ" if not); "close N" (read N
+               bytes, then close)
 
     stress.py load TARGET --conns N --bytes B [--prefix LINE]
         N connections at once, each sending B bytes of its own and reading
         them back; every byte checked by sha256.  "ok N" on success.
 
-    stress.py burst TARGET --conns N --out FILE
-        N connections at once, each a line and its echo.  Connections
-        served are held until nothing has changed for a second, then
-        closed, so that the rest find room.  FILE: "ok N refused M".
+    stress.py burst TARGET --conns N --out FILE [--bytes B]
+              [--release FILE2 --status FILE3]
+        N connections at once, each a line (and B bytes) and its echo,
+        sha256 checked.  Connections served are held until nothing has
+        changed for a second, or with --release until FILE2 exists, then
+        closed, so that the rest find room.  FILE: "ok N refused M";
+        FILE3, rewritten as they change: the same counts so far.
 
     stress.py churn TARGET --total N --concurrency C
         N connections, C at a time, each a short echo round trip.
 
-    stress.py stall TARGET --conns N --ready FILE
-        N connections that read nothing; FILE once all are open; holds
-        them until killed.
+    stress.py stall TARGET --conns N --ready FILE [--prefix LINE]
+        N connections that read nothing (after sending LINE, if given);
+        FILE once all are open; holds them until killed.
 
     stress.py resets TARGET --status-dir DIR --bytes B [--tls-ca PEM]
         The reset scenario against a "cmd" server behind ferry: a bulk echo
@@ -35,7 +45,14 @@
         appears) and a server resets its side (this client must see the
         close).  Then the echo completes, sha256 checked.
 
-    stress.py send TARGET --bytes B --status FILE
+    stress.py acked TARGET --conns N --bytes B --status-dir DIR
+        N TCP connections to a "cmd" server, each "slow I" and then as
+        much of its own B bytes as the relay takes, until no more is
+        acknowledged for 0.5 s; then DIR/acked holds, for each, the bytes
+        the relay's kernel acknowledged (sent minus SIOCOUTQ).  Holds the
+        connections until killed.  Linux only.
+
+    stress.py send TARGET --bytes B --status FILE [--prefix LINE]
         Send B bytes as fast as possible until done or the connection
         closes; FILE holds "sent N" after each chunk (bytes the kernel
         took), then "done N" or "closed N".
@@ -106,6 +123,25 @@ class Server:
             w.write(b)
             await w.drain()
 
+    def blocked(self, k):
+        self.n += k
+        announce(self.args.status, "blocked %d" % self.n)
+
+    async def gen(self, w, size):
+        block = payload(4, CHUNK)
+        sent = 0
+        while sent < size:
+            w.write(block[:min(CHUNK, size - sent)])
+            sent += min(CHUNK, size - sent)
+            d = asyncio.ensure_future(w.drain())
+            done, _ = await asyncio.wait({d}, timeout=0.5)
+            if not done:
+                self.blocked(1)
+                try:
+                    await d
+                finally:
+                    self.blocked(-1)
+
     async def count(self, r, w):
         n = 0
         try:
@@ -122,15 +158,39 @@ class Server:
 
     async def cmd(self, r, w):
         line = (await r.readline()).decode().split()
+        if not line:
+            return      # closed before a command
         if line == ["echo"]:
             await self.echo(r, w)
         elif len(line) == 2 and line[0] == "sink":
+            announce("%s.%s" % (self.args.status, line[1]), "open")
             try:
                 while await r.read(CHUNK):
                     pass
             except (ConnectionError, OSError):
                 pass
             announce("%s.%s" % (self.args.status, line[1]), "closed")
+        elif len(line) == 2 and line[0] == "slow":
+            w.transport.pause_reading()     # not even into our buffer
+            while not os.path.exists(self.args.status + ".go"):
+                await asyncio.sleep(0.02)
+            w.transport.resume_reading()
+            got = bytearray()
+            try:
+                while True:
+                    b = await r.read(CHUNK)
+                    if not b:
+                        break
+                    got += b
+            finally:
+                want = payload(100 + int(line[1]), len(got))
+                announce("%s.%s" % (self.args.status, line[1]),
+                         "%d %s" % (len(got), "ok" if got == want
+                                    else "differ"))
+        elif len(line) == 2 and line[0] == "close":
+            await r.readexactly(int(line[1]))
+        elif len(line) == 2 and line[0] == "gen":
+            await self.gen(w, int(line[1]))
         elif len(line) == 2 and line[0] == "reset":
             await r.readexactly(int(line[1]))
             rst(w)
@@ -229,33 +289,51 @@ async def burst(args):
     release = asyncio.Event()
     res = {"ok": 0, "refused": 0}
 
+    block = payload(3, args.bytes) if args.bytes else b""
+
+    def counted(what):
+        res[what] += 1
+        progress[0] = time.monotonic()
+        if args.status:
+            announce(args.status, "ok %d refused %d" % (res["ok"],
+                                                        res["refused"]))
+
     async def one(i):
-        msg = b"ping %d\n" % i
+        msg = b"ping %d\n" % i + block
         try:
             r, w = await connect(args.target)
         except OSError:
-            res["refused"] += 1
-            progress[0] = time.monotonic()
+            counted("refused")
             return
         try:
             w.write(msg)
             await w.drain()
-            got = await r.readline()
+            got = await r.readexactly(len(msg))
+        except asyncio.IncompleteReadError as e:
+            if e.partial:
+                raise SystemExit("connection %d: closed after %d of %d "
+                                 "bytes" % (i, len(e.partial), len(msg)))
+            got = b""
         except (ConnectionError, OSError):
             got = b""
-        progress[0] = time.monotonic()
+        if got and hashlib.sha256(got).digest() != \
+                hashlib.sha256(msg).digest():
+            raise SystemExit("connection %d: sha256 differs" % i)
         if got != msg:
-            res["refused"] += 1
+            counted("refused")
             w.transport.abort()
             return
-        res["ok"] += 1
+        counted("ok")
         await release.wait()
         w.close()
 
     async def watch():
         while not release.is_set():
-            await asyncio.sleep(0.1)
-            if time.monotonic() - progress[0] > 1.0:
+            await asyncio.sleep(0.05)
+            if args.release:
+                if os.path.exists(args.release):
+                    release.set()
+            elif time.monotonic() - progress[0] > 1.0:
                 release.set()
 
     wt = asyncio.create_task(watch())
@@ -297,6 +375,8 @@ async def stall(args):
             sock.connect((host, int(port)))
         else:
             sock.connect(args.target[5:])
+        if args.prefix:
+            sock.sendall(args.prefix.encode() + b"\n")
         conns.append(sock)
     announce(args.ready, "%d" % len(conns))
     await asyncio.Event().wait()
@@ -345,10 +425,14 @@ async def resets(args):
         tag = os.urandom(8).hex()
         w.write(b"sink %s\n" % tag.encode() + data[:1 << 20])
         await w.drain()
-        rst(w)
-        # The server's side of that connection must close.
+        # Reset once the relay has opened the server's side (a reset
+        # before it read the command would leave the server nothing).
         path = os.path.join(args.status_dir, "sink." + tag)
         while not os.path.exists(path):
+            await asyncio.sleep(0.02)
+        rst(w)
+        # The server's side of that connection must close.
+        while open(path).read() != "closed\n":
             await asyncio.sleep(0.02)
 
     async def server_reset():
@@ -383,8 +467,51 @@ async def resets(args):
     print("ok")
 
 
+async def acked(args):
+    import fcntl
+    import termios
+
+    socks = []
+    for i in range(args.conns):
+        host, port = args.target[4:].rsplit(":", 1)
+        sock = socket.create_connection((host, int(port)))
+        sock.sendall(b"slow %d\n" % i)
+        sock.setblocking(False)
+        socks.append([sock, payload(100 + i, args.bytes), 0])
+
+    def outq(sock):
+        return struct.unpack("i", fcntl.ioctl(sock.fileno(), termios.TIOCOUTQ,
+                                              b"\0" * 4))[0]
+
+    # Send until the kernels take no more and nothing more is acknowledged
+    # for half a second (the relay's buffers are full).
+    last, since = None, time.monotonic()
+    while time.monotonic() - since < 0.5:
+        for c in socks:
+            try:
+                c[2] += c[0].send(c[1][c[2]:c[2] + CHUNK])
+            except BlockingIOError:
+                pass
+        now = [c[2] - outq(c[0]) for c in socks]
+        if now != last:
+            last, since = now, time.monotonic()
+        await asyncio.sleep(0.01)
+        if time.monotonic() - since > args.timeout:
+            raise SystemExit("acked: no end")
+    for i, c in enumerate(socks):
+        if c[2] == len(c[1]):
+            raise SystemExit("acked: connection %d sent all %d bytes" %
+                             (i, c[2]))
+    announce(os.path.join(args.status_dir, "acked"),
+             " ".join("%d" % n for n in last))
+    # Held until killed.
+    await asyncio.Event().wait()
+
+
 async def send(args):
     r, w = await connect(args.target)
+    if args.prefix:
+        w.write(args.prefix.encode() + b"\n")
     sent = 0
     block = payload(2, CHUNK)
     end = "done"
@@ -406,7 +533,7 @@ async def send(args):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("cmd", choices=["server", "load", "burst", "churn",
-                                    "stall", "resets", "send"])
+                                    "stall", "resets", "send", "acked"])
     ap.add_argument("target", help="LISTEN for server, TARGET otherwise")
     ap.add_argument("--ready")
     ap.add_argument("--mode", default="echo", choices=["echo", "cmd", "count"])
@@ -419,6 +546,7 @@ def main():
     ap.add_argument("--bytes", type=int, default=0)
     ap.add_argument("--prefix")
     ap.add_argument("--out")
+    ap.add_argument("--release")
     ap.add_argument("--total", type=int, default=0)
     ap.add_argument("--concurrency", type=int, default=50)
     ap.add_argument("--timeout", type=float, default=60)
