@@ -1068,15 +1068,20 @@ chan_recv_data(struct chan *c, uint8_t flags, const uint8_t *p, size_t len)
 			    "%u bytes", m->mine.max_record);
 			return;
 		}
+		/*
+		 * A fragment's credit goes back at once (PROTOCOL.md 7), so
+		 * a record as large as the window can always be finished;
+		 * the record is bounded by max_record instead.  The whole
+		 * record then costs only its last fragment.
+		 */
 		if (flags & FRAME_F_MORE) {
-			c->ret += 0;
+			c->ret += cost;
+			chan_return_credit(c, c->q == NULL);
 			return;
 		}
 		len = evbuffer_get_length(c->rec);
 		chan_item_add(c, IT_DATA, evbuffer_pullup(c->rec, -1), len,
-		    len > 0 ? (uint32_t)len : 1);
-		/* credit of the fragments: returned once written */
-		c->q->cost += 0;
+		    cost);
 		evbuffer_free(c->rec);
 		c->rec = NULL;
 	} else {

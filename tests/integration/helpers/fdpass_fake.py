@@ -16,8 +16,8 @@ stays open; each prints "session CODE" once the far peer failed the
 breaking session alone with ERROR CODE (the other got no ERROR or CLOSE,
 and the hop still answers PING), else exits 1:
 sessions (opens one session more than the far peer's max_sessions),
-record (a seqpacket channel's record grows past max_record, which with
-window = max_record is also past the credit: ERROR LIMIT or PROTOCOL), credit
+record (a seqpacket channel's record grows past max_record: ERROR LIMIT,
+since a fragment's credit comes back at once), credit
 (DATA beyond the window: "slow 0" and then window + 4 MiB at once, to a
 target that reads nothing), fdsrule (FDS naming a channel not in use).
 """
