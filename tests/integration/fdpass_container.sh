@@ -47,13 +47,7 @@ S=$T/near/s.sock
 
 # far_pid: the hop, the near peer's child.
 far_pid() {
-	for f in /proc/[0-9]*/status; do
-		grep -q "^PPid:[[:space:]]*$NEAR\$" "$f" 2>/dev/null || continue
-		p=${f#/proc/}
-		echo "${p%/status}"
-		return 0
-	done
-	return 1
+	child_pid "$NEAR"
 }
 
 # session TAG: the spring client runs sha256sum on 4 MB of stdin and cat

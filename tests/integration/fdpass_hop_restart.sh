@@ -16,13 +16,7 @@ ready near
 
 # far_pid: the far peer, the near peer's child.
 far_pid() {
-	for f in /proc/[0-9]*/status; do
-		grep -q "^PPid:[[:space:]]*$NEAR\$" "$f" 2>/dev/null || continue
-		p=${f#/proc/}
-		echo "${p%/status}"
-		return 0
-	done
-	return 1
+	child_pid "$NEAR"
 }
 
 client() {

@@ -199,6 +199,23 @@ nfds() {
 	ls "/proc/$1/fd" | wc -l
 }
 
+# child_pid PARENT [WORD]: the pid of a child of PARENT (whose command
+# line has WORD as one of its arguments, if given); status 1 if none.
+child_pid() {
+	for _f in /proc/[0-9]*/status; do
+		grep -q "^PPid:[[:space:]]*$1\$" "$_f" 2>/dev/null || continue
+		_p=${_f#/proc/}
+		_p=${_p%/status}
+		if [ $# -gt 1 ]; then
+			tr '\0' ' ' <"/proc/$_p/cmdline" 2>/dev/null |
+			    grep -q -- " $2 " || continue
+		fi
+		echo "$_p"
+		return 0
+	done
+	return 1
+}
+
 # expect_log NAME REGEX: ferry NAME's stderr matches.
 expect_log() {
 	grep -Eq -- "$2" "$T/$1.log" || fail "log $1 lacks /$2/: $(cat "$T/$1.log")"

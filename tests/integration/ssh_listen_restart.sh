@@ -20,16 +20,7 @@ ready rev
 
 # master: the pid of ferry's ssh master.
 master() {
-	for f in /proc/[0-9]*/status; do
-		grep -q "^PPid:[[:space:]]*$REV\$" "$f" 2>/dev/null || continue
-		p=${f#/proc/}
-		p=${p%/status}
-		tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -- ' -M ' ||
-		    continue
-		echo "$p"
-		return 0
-	done
-	return 1
+	child_pid "$REV" -M
 }
 live() {
 	$PYTHON -c 'import socket, sys; socket.socket(socket.AF_UNIX).connect(sys.argv[1])' "$R"
