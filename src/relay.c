@@ -250,6 +250,19 @@ side_errno(struct side *s, short what)
 	return (EVUTIL_SOCKET_ERROR());
 }
 
+/* A side failed; a TLS peer may have said why just before its reset. */
+static void
+side_fail(struct side *s, int err)
+{
+	struct relay		*r = s->r;
+	struct bufferevent	*bev = endpoint_bev(s->ep);
+
+	if (bev != NULL && r->errstr == NULL &&
+	    (err == ECONNRESET || err == EPIPE))
+		r->errstr = tls_bev_alert(bev);
+	relay_end(r, RELAY_FAILED, err, endpoint_name(s->ep));
+}
+
 static void
 side_event(struct bufferevent *bev, short what, void *arg)
 {
@@ -266,8 +279,7 @@ side_event(struct bufferevent *bev, short what, void *arg)
 		if (r->errstr != NULL && (what & BEV_EVENT_READING) &&
 		    tls_bev_reset(bev)) {
 			r->errstr = NULL;
-			relay_end(r, RELAY_FAILED, ECONNRESET,
-			    endpoint_name(s->ep));
+			side_fail(s, ECONNRESET);
 			return;
 		}
 		err = side_errno(s, what);
@@ -276,8 +288,7 @@ side_event(struct bufferevent *bev, short what, void *arg)
 			dir_eof(&r->dir[s->idx]);	/* a pty's slave closed */
 			return;
 		}
-		relay_end(r, RELAY_FAILED, err != 0 ? err : EIO,
-		    endpoint_name(s->ep));
+		side_fail(s, err != 0 ? err : EIO);
 		return;
 	}
 	if ((what & BEV_EVENT_EOF) && (what & BEV_EVENT_WRITING)) {
@@ -287,15 +298,13 @@ side_event(struct bufferevent *bev, short what, void *arg)
 		 * will ever drain what is queued for this side.
 		 */
 		err = side_errno(s, what);
-		relay_end(r, RELAY_FAILED, err != 0 ? err : EPIPE,
-		    endpoint_name(s->ep));
+		side_fail(s, err != 0 ? err : EPIPE);
 		return;
 	}
 	if ((what & BEV_EVENT_EOF) && (what & BEV_EVENT_READING)) {
 		/* With dirty shutdowns allowed, a reset reads as EOF. */
 		if (endpoint_bev(s->ep) != NULL && tls_bev_reset(bev)) {
-			relay_end(r, RELAY_FAILED, ECONNRESET,
-			    endpoint_name(s->ep));
+			side_fail(s, ECONNRESET);
 			return;
 		}
 		/*

@@ -745,3 +745,30 @@ tls_bev_reset(struct bufferevent *bev)
 #endif
 	return (err == ECONNRESET);
 }
+
+/*
+ * A TLS 1.3 server checks the client's certificate after the client's
+ * handshake is done: its alert can cross the client's first bytes, which
+ * the server's kernel then answers with a reset.  The alert still waits
+ * in the socket; read up to it, for the reason it gives.
+ */
+const char *
+tls_bev_alert(struct bufferevent *bev)
+{
+	SSL		*ssl = bufferevent_openssl_get_ssl(bev);
+	char		 buf[4096];
+	unsigned long	 e;
+	int		 i;
+
+	if (ssl == NULL)
+		return (NULL);
+	ERR_clear_error();
+	for (i = 0; i < 16 && SSL_read(ssl, buf, sizeof buf) > 0; i++)
+		continue;
+	e = ERR_peek_last_error();
+	ERR_clear_error();
+	if (ERR_GET_LIB(e) != ERR_LIB_SSL ||
+	    ERR_GET_REASON(e) < SSL_AD_REASON_OFFSET)
+		return (NULL);
+	return (ERR_reason_error_string(e));
+}

@@ -41,6 +41,11 @@ const char	*tls_bev_error(struct bufferevent *);
  * connection (no close_notify, and the socket is gone, not half-closed).
  */
 int		 tls_bev_reset(struct bufferevent *);
+/*
+ * After a reset on a TLS bufferevent: the alert the peer sent before it,
+ * still unread in the socket ("tlsv1 alert unknown ca"), or NULL.
+ */
+const char	*tls_bev_alert(struct bufferevent *);
 /* Send close_notify on a TLS endpoint's bufferevent (half-close). */
 void		 tls_close_notify(void *bev);
 /*
