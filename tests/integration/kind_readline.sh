@@ -45,6 +45,14 @@ run_ferry() {
 	    "echo \$\$ >'$T/$_n.pid'; exec '$FERRY' -d $* 2>'$T/$_n.log'"
 	wait_for test -s "$T/$_n.pid"
 	FERRY_PID=$(cat "$T/$_n.pid")
+	wait_for raw
+}
+
+# raw: the pane's terminal is out of canonical mode, so the line editor
+# reads the keys (before that the terminal itself would echo and hold
+# them, and a ^D would be lost when ferry switches it).
+raw() {
+	stty -a -F "$(tm display -p -t ferry '#{pane_tty}')" | grep -q -- '-icanon'
 }
 
 gone() {
