@@ -35,6 +35,7 @@
 #include "listener.h"
 #include "tls.h"
 #include "log.h"
+#include "sock.h"
 #include "xmalloc.h"
 
 #define TEXT_MAX	64	/* address text echoed in messages */
@@ -1443,6 +1444,21 @@ addr_open_fail(struct addr_open *op, const char *fmt, ...)
 	va_end(ap);
 	log_err("%s: %s", op->addr->text, msg);
 	x_free(msg);
+	open_finish(op, NULL);
+}
+
+void
+addr_open_errno(struct addr_open *op, int err, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*what;
+
+	va_start(ap, fmt);
+	what = xvasprintf(fmt, ap);
+	va_end(ap);
+	if (!sock_fdshort(op->addr->text, what, err))
+		log_err("%s: %s: %s", op->addr->text, what, strerror(err));
+	x_free(what);
 	open_finish(op, NULL);
 }
 

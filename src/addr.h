@@ -211,6 +211,13 @@ void		 addr_open_done(struct addr_open *, struct endpoint *);
 /* Finish with an error: log "ADDR: message" and call back with NULL. */
 void		 addr_open_fail(struct addr_open *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
+/*
+ * The same for a system call that failed with errno err: "ADDR: what:
+ * strerror(err)", except that running out of fds, which would repeat
+ * for every connection, is said once a minute (sock_fdshort).
+ */
+void		 addr_open_errno(struct addr_open *, int err, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
 
 /* For the IP families (addr_ip.c): AF_INET, AF_INET6 or AF_UNSPEC from the
  * kind and pf=; host and port checked at parse time; getaddrinfo with a

@@ -111,27 +111,39 @@ exec_open(struct addr_open *op)
 	struct endpoint	*ep;
 	char		**argv, *err = NULL;
 	char		*shargv[] = { "/bin/sh", "-c", a->params[0], NULL };
-	int		  sv[2];
+	int		  sv[2], e = 0;
 	pid_t		  pid;
 
-	/* Our end is ours alone: non-blocking, so a child that stops
-	 * reading never blocks the loop.  The child's end stays blocking. */
-	if (sock_pair(SOCK_STREAM, sv) == -1 || sock_nonblock(sv[0], 1) == -1) {
-		addr_open_fail(op, "socketpair: %s", strerror(errno));
+	if (sock_pair(SOCK_STREAM, sv) == -1) {
+		addr_open_errno(op, errno, "socketpair");
 		return;
 	}
-	if (a->kind->variant == EXEC_SYSTEM)
+	/* Our end is ours alone: non-blocking, so a child that stops
+	 * reading never blocks the loop.  The child's end stays blocking. */
+	if (sock_nonblock(sv[0], 1) == -1) {
+		e = errno;
+		close(sv[0]);
+		close(sv[1]);
+		addr_open_errno(op, e, "fcntl");
+		return;
+	}
+	if (a->kind->variant == EXEC_SYSTEM) {
 		pid = child_spawn(shargv, sv[1], &err);
-	else if ((argv = argv_split(a->params[0], &err)) == NULL)
+		e = errno;
+	} else if ((argv = argv_split(a->params[0], &err)) == NULL)
 		pid = -1;
 	else {
 		pid = child_spawn(argv, sv[1], &err);
+		e = errno;
 		argv_free(argv);
 	}
 	close(sv[1]);
 	if (pid == -1) {
 		close(sv[0]);
-		addr_open_fail(op, "%s", err);
+		if (e == EMFILE || e == ENFILE)
+			addr_open_errno(op, e, "start");
+		else
+			addr_open_fail(op, "%s", err);
 		x_free(err);
 		return;
 	}

@@ -71,7 +71,7 @@ file_open(struct addr_open *op)
 		flags |= O_EXCL;
 	mode = a->o.mode != -1 ? (mode_t)a->o.mode : 0666;
 	if ((fd = open(path, flags | O_CLOEXEC | O_NOCTTY, mode)) == -1) {
-		addr_open_fail(op, "open: %s", strerror(errno));
+		addr_open_errno(op, errno, "open");
 		return;
 	}
 	if (a->o.mode != -1 && (flags & O_CREAT) && fchmod(fd, mode) == -1)
@@ -99,7 +99,7 @@ file_open(struct addr_open *op)
 	return;
 
 fail:
-	addr_open_fail(op, "%s: %s", path, strerror(errno));
+	addr_open_errno(op, errno, "%s", path);
 	close(fd);
 }
 

@@ -28,12 +28,12 @@ pipe_unnamed(struct addr_open *op)
 	int		 need = addr_open_need(op), fd[2];
 
 	if (sock_pipe(fd) == -1) {
-		addr_open_fail(op, "pipe: %s", strerror(errno));
+		addr_open_errno(op, errno, "pipe");
 		return;
 	}
 	/* Both ends are ours: a blocking write would wait for ourselves. */
 	if (sock_nonblock(fd[0], 1) == -1 || sock_nonblock(fd[1], 1) == -1) {
-		addr_open_fail(op, "pipe: %s", strerror(errno));
+		addr_open_errno(op, errno, "pipe");
 		close(fd[0]);
 		close(fd[1]);
 		return;
@@ -63,17 +63,17 @@ pipe_named(struct addr_open *op)
 	if (mkfifo(path, mode) == 0)
 		made = 1;
 	else if (errno != EEXIST) {
-		addr_open_fail(op, "mkfifo: %s", strerror(errno));
+		addr_open_errno(op, errno, "mkfifo");
 		return;
 	}
 	/* O_RDWR on a FIFO never blocks and holds both of its ends. */
 	if ((fd = open(path, O_RDWR | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) ==
 	    -1) {
-		addr_open_fail(op, "open: %s", strerror(errno));
+		addr_open_errno(op, errno, "open");
 		goto fail;
 	}
 	if (fstat(fd, &sb) == -1) {
-		addr_open_fail(op, "fstat: %s", strerror(errno));
+		addr_open_errno(op, errno, "fstat");
 		goto fail;
 	}
 	if (!S_ISFIFO(sb.st_mode)) {
@@ -82,13 +82,13 @@ pipe_named(struct addr_open *op)
 		goto fail;
 	}
 	if (made && a->o.mode != -1 && fchmod(fd, mode) == -1) {
-		addr_open_fail(op, "chmod: %s", strerror(errno));
+		addr_open_errno(op, errno, "chmod");
 		goto fail;
 	}
 	if (made && (a->o.user_set || a->o.group_set) && fchown(fd,
 	    a->o.user_set ? a->o.user : (uid_t)-1,
 	    a->o.group_set ? a->o.group : (gid_t)-1) == -1) {
-		addr_open_fail(op, "chown: %s", strerror(errno));
+		addr_open_errno(op, errno, "chown");
 		goto fail;
 	}
 	ep = endpoint_new(a->text, (need & ADDR_RD) ? fd : -1,

@@ -182,31 +182,30 @@ pty_open(struct addr_open *op)
 	int		 master, sfd = -1, linked = 0;
 
 	if ((master = posix_openpt(O_RDWR | O_NOCTTY)) == -1) {
-		addr_open_fail(op, "posix_openpt: %s", strerror(errno));
+		addr_open_errno(op, errno, "posix_openpt");
 		return;
 	}
 	if (grantpt(master) == -1 || unlockpt(master) == -1 ||
 	    (name = ptsname(master)) == NULL) {
-		addr_open_fail(op, "grantpt: %s", strerror(errno));
+		addr_open_errno(op, errno, "grantpt");
 		goto fail;
 	}
 	slave = xstrdup(name);
 	if (sock_cloexec(master) == -1 || sock_nonblock(master, 1) == -1) {
-		addr_open_fail(op, "fcntl: %s", strerror(errno));
+		addr_open_errno(op, errno, "fcntl");
 		goto fail;
 	}
 	if ((sfd = open(slave, O_RDWR | O_NOCTTY | O_CLOEXEC)) == -1) {
-		addr_open_fail(op, "open %s: %s", slave, strerror(errno));
+		addr_open_errno(op, errno, "open %s", slave);
 		goto fail;
 	}
 	if (pty_termios(sfd, a) == -1) {
-		addr_open_fail(op, "%s: termios: %s", slave, strerror(errno));
+		addr_open_errno(op, errno, "%s: termios", slave);
 		goto fail;
 	}
 	if (a->o.link != NULL) {
 		if (pty_link(a->o.link, slave) == -1) {
-			addr_open_fail(op, "link %s: %s", a->o.link,
-			    strerror(errno));
+			addr_open_errno(op, errno, "link %s", a->o.link);
 			goto fail;
 		}
 		linked = 1;

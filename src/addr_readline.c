@@ -214,7 +214,7 @@ readline_open(struct addr_open *op)
 	}
 	if (sock_pair(SOCK_STREAM, sv) == -1 || sock_nonblock(sv[0], 1) ==
 	    -1 || sock_nonblock(sv[1], 1) == -1) {
-		addr_open_fail(op, "socketpair: %s", strerror(errno));
+		addr_open_errno(op, errno, "socketpair");
 		return;
 	}
 	if (editor_new(op, sv[1]) == -1) {

@@ -33,11 +33,11 @@ open_fds(struct addr_open *op, int rfd, int wfd)
 	int		 r = -1, w = -1;
 
 	if (rfd != -1 && fcntl(rfd, F_GETFD) == -1) {
-		addr_open_fail(op, "fd %d: %s", rfd, strerror(errno));
+		addr_open_errno(op, errno, "fd %d", rfd);
 		return;
 	}
 	if (wfd != -1 && wfd != rfd && fcntl(wfd, F_GETFD) == -1) {
-		addr_open_fail(op, "fd %d: %s", wfd, strerror(errno));
+		addr_open_errno(op, errno, "fd %d", wfd);
 		return;
 	}
 	if (rfd != -1 && (r = stdio_dup(rfd, shared)) == -1)
@@ -50,7 +50,7 @@ open_fds(struct addr_open *op, int rfd, int wfd)
 	return;
 
 fail:
-	addr_open_fail(op, "dup: %s", strerror(errno));
+	addr_open_errno(op, errno, "dup");
 	if (r != -1 && shared)
 		close(r);
 }
@@ -100,7 +100,7 @@ fd_open(struct addr_open *op)
 	int		 acc;
 
 	if ((acc = fcntl(fd, F_GETFL)) == -1) {
-		addr_open_fail(op, "fd %d: %s", fd, strerror(errno));
+		addr_open_errno(op, errno, "fd %d", fd);
 		return;
 	}
 	acc &= O_ACCMODE;

@@ -194,16 +194,21 @@ child_spawn_err(char *const argv[], int fd, int efd, char **errp)
 	 * glibc's execvp would read past the copy it makes (valgrind). */
 	if (strchr(argv[0], '/') == NULL && strlen(argv[0]) > NAME_MAX) {
 		*errp = xasprintf("%s: %s", argv[0], strerror(ENAMETOOLONG));
+		errno = ENAMETOOLONG;
 		return (-1);
 	}
 	if (sock_pipe(pfd) == -1) {
-		*errp = xasprintf("pipe: %s", strerror(errno));
+		err = errno;
+		*errp = xasprintf("pipe: %s", strerror(err));
+		errno = err;
 		return (-1);
 	}
 	if ((pid = fork()) == -1) {
-		*errp = xasprintf("fork: %s", strerror(errno));
+		err = errno;
+		*errp = xasprintf("fork: %s", strerror(err));
 		close(pfd[0]);
 		close(pfd[1]);
+		errno = err;
 		return (-1);
 	}
 	if (pid == 0) {
@@ -220,6 +225,7 @@ child_spawn_err(char *const argv[], int fd, int efd, char **errp)
 		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
 			;
 		*errp = xasprintf("%s: %s", argv[0], strerror(err));
+		errno = err;
 		return (-1);
 	}
 	c = xcalloc(1, sizeof *c);

@@ -17,7 +17,8 @@ void	child_raise_nofile(void);
  * Start argv[0] (searched in PATH) with fd as its stdin and stdout; stderr is
  * ferry's.  Every other fd is closed in the child.  Returns the pid, or -1
  * with *errp set to an allocated message (exec failures are reported here,
- * not by a child that exits 127).  fd stays the caller's.
+ * not by a child that exits 127) and errno to the cause.  fd stays the
+ * caller's.
  */
 pid_t	child_spawn(char *const argv[], int fd, char **errp);
 /* The same, with efd (-1: ferry's) as its stderr.  efd stays the caller's. */

@@ -993,8 +993,7 @@ chan_recv_fds(struct chan *c, const uint8_t *p, size_t len)
 		else
 			fd = dead_standin(cc->kind);
 		if (fd == -1) {
-			sess_fail(s, 1, FRAME_ERR_RESOURCE, "dup: %s",
-			    strerror(errno));
+			sess_fail_errno(s, errno, "dup");
 			return;
 		}
 		gettimeofday(&cc->last_pass, NULL);

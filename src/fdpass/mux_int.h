@@ -154,6 +154,13 @@ void		 sess_maybe_free(struct sess *);
 /* End the session with an error (sent to the peer if send). */
 void		 sess_fail(struct sess *, int send, uint32_t, const char *, ...)
 		     __attribute__((format(printf, 4, 5)));
+/*
+ * The same for a system call that failed with err (FRAME_ERR_RESOURCE,
+ * "what: strerror"), except that out of fds, which would repeat for every
+ * session, is logged once a minute (sock_fdshort); the peer is told.
+ */
+void		 sess_fail_errno(struct sess *, int err, const char *, ...)
+		    __attribute__((format(printf, 3, 4)));
 void		 sess_start(struct sess *);
 /* OPEN from the peer: a new session (far) or a new channel. */
 void		 sess_recv_open(struct mux *, uint32_t, const uint8_t *,

@@ -145,23 +145,20 @@ sess_maybe_free(struct sess *s)
 		sess_free(s);
 }
 
-/* End the session: ERROR (if send), CLOSE for every channel. */
-void
-sess_fail(struct sess *s, int send, uint32_t code, const char *fmt, ...)
+/*
+ * End the session: ERROR (if send), CLOSE for every channel.  msg is a
+ * warning, or only -d's if quiet (the cause was said already).
+ */
+static void
+sess_fail_msg(struct sess *s, int send, int quiet, uint32_t code,
+    const char *msg)
 {
 	struct chan	*c, *next;
-	va_list		 ap;
-	char		*msg;
 
-	if (s->failed)
-		return;
 	s->failed = 1;
-	va_start(ap, fmt);
-	msg = xvasprintf(fmt, ap);
-	va_end(ap);
 	if (send) {
-		log_warn("session %u%s%s: %s", s->id, s->who[0] ? " " : "",
-		    s->who, msg);
+		log_msg(quiet ? LOG_INFO : LOG_WARN, "session %u%s%s: %s",
+		    s->id, s->who[0] ? " " : "", s->who, msg);
 		send_error(s->m, s->id, code, msg);
 		s->how = "failed";
 	} else {
@@ -169,7 +166,6 @@ sess_fail(struct sess *s, int send, uint32_t code, const char *fmt, ...)
 		    s->who[0] ? " " : "", s->who, msg);
 		s->how = "failed by the peer";
 	}
-	free(msg);
 	if (s->op != NULL) {
 		addr_open_cancel(s->op);
 		s->op = NULL;
@@ -186,6 +182,41 @@ sess_fail(struct sess *s, int send, uint32_t code, const char *fmt, ...)
 	}
 	s->nchans--;
 	sess_maybe_free(s);
+}
+
+void
+sess_fail(struct sess *s, int send, uint32_t code, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*msg;
+
+	if (s->failed)
+		return;
+	va_start(ap, fmt);
+	msg = xvasprintf(fmt, ap);
+	va_end(ap);
+	sess_fail_msg(s, send, 0, code, msg);
+	free(msg);
+}
+
+void
+sess_fail_errno(struct sess *s, int err, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*what, *msg, who[32];
+	int	 quiet;
+
+	if (s->failed)
+		return;
+	va_start(ap, fmt);
+	what = xvasprintf(fmt, ap);
+	va_end(ap);
+	snprintf(who, sizeof who, "session %u", s->id);
+	quiet = sock_fdshort(who, what, err);
+	msg = xasprintf("%s: %s", what, strerror(err));
+	sess_fail_msg(s, 1, quiet, FRAME_ERR_RESOURCE, msg);
+	free(what);
+	free(msg);
 }
 
 void
@@ -208,12 +239,15 @@ far_connected(struct endpoint *ep, void *arg)
 {
 	struct sess	*s = arg;
 	struct chan	*c;
+	char		*msg;
 
 	s->op = NULL;
 	c = chan_find(s->m, s->id);
 	if (ep == NULL) {
-		sess_fail(s, 1, FRAME_ERR_CONNECT, "cannot connect to %s",
-		    s->m->target->text);
+		/* addr_open said why. */
+		msg = xasprintf("cannot connect to %s", s->m->target->text);
+		sess_fail_msg(s, 1, 1, FRAME_ERR_CONNECT, msg);
+		free(msg);
 		return;
 	}
 	if (c == NULL || c->sent_close) {
@@ -327,8 +361,8 @@ sess_recv_open(struct mux *m, uint32_t id, const uint8_t *p, size_t len)
 	chan_arm(c);
 	return;
 fail:
-	sess_fail(s, 1, FRAME_ERR_RESOURCE, "cannot make a stand-in for %s: "
-	    "%s", frame_kind_name(o.kind), strerror(errno));
+	sess_fail_errno(s, errno, "cannot make a stand-in for %s",
+	    frame_kind_name(o.kind));
 }
 
 static void
