@@ -221,7 +221,8 @@ void		 addr_open_errno(struct addr_open *, int err, const char *, ...)
 
 /* For the IP families (addr_ip.c): AF_INET, AF_INET6 or AF_UNSPEC from the
  * kind and pf=; host and port checked at parse time; getaddrinfo with a
- * one-line error ("[v6]" brackets removed); bind= on a connecting socket. */
+ * one-line error ("[v6]" brackets removed; errno the system's cause, or
+ * 0); bind= on a connecting socket. */
 struct addrinfo;
 int		 ip_family(const struct addr *);
 /* Nonzero for 127.0.0.0/8, ::1 or localhost (brackets allowed). */

@@ -43,7 +43,10 @@ udp_open(struct addr_open *op)
 
 	if (ip_lookup(a->params[0], a->params[1], ip_family(a), SOCK_DGRAM, 0,
 	    &res, &err) == -1) {
-		addr_open_fail(op, "%s", err);
+		if (sock_fdshort(a->text, "resolve", errno))
+			addr_open_done(op, NULL);
+		else
+			addr_open_fail(op, "%s", err);
 		x_free(err);
 		return;
 	}
@@ -68,8 +71,7 @@ udp_open(struct addr_open *op)
 	}
 	freeaddrinfo(res);
 	if (fd == -1) {
-		addr_open_fail(op, "connect to %s: %s", where,
-		    strerror(saved));
+		addr_open_errno(op, saved, "connect to %s", where);
 		return;
 	}
 	log_debug("%s: sending to %s", a->text, where);

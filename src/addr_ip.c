@@ -86,7 +86,7 @@ ip_lookup(const char *host, const char *port, int family, int socktype,
 	struct addrinfo	hints;
 	char		buf[256];
 	size_t		len;
-	int		rc;
+	int		rc, err;
 
 	memset(&hints, 0, sizeof hints);
 	hints.ai_family = family;
@@ -99,13 +99,15 @@ ip_lookup(const char *host, const char *port, int family, int socktype,
 		host = buf;
 	}
 	if ((rc = getaddrinfo(host, port, &hints, res)) != 0) {
+		err = rc == EAI_SYSTEM ? errno : 0;
 		if (rc == EAI_SYSTEM)
 			*errp = xasprintf("cannot resolve '%s': %s",
-			    host ? host : "", strerror(errno));
+			    host ? host : "", strerror(err));
 		else
 			*errp = xasprintf("cannot resolve '%s%s%s': %s",
 			    host ? host : "", host ? ":" : "", port,
 			    gai_strerror(rc));
+		errno = err;
 		return (-1);
 	}
 	return (0);

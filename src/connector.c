@@ -234,6 +234,7 @@ static void
 connector_round(struct connector *c)
 {
 	char	*err = NULL;
+	int	 e;
 
 	if (c->fd != -1) {
 		close(c->fd);
@@ -241,7 +242,9 @@ connector_round(struct connector *c)
 	}
 	c->n = CONNECT_MAXTARGETS;
 	c->i = 0;
+	errno = 0;
 	if (c->ops->resolve(c->addr, c->t, &c->n, &err) == -1) {
+		e = errno;
 		if (c->retries != 0) {
 			log_info("%s: %s", c->addr->text, err);
 			x_free(err);
@@ -250,7 +253,11 @@ connector_round(struct connector *c)
 			connector_give_up(c);
 			return;
 		}
-		addr_open_fail(c->op, "%s", err);
+		/* Out of fds, the resolver cannot read its files. */
+		if (sock_fdshort(c->addr->text, "resolve", e))
+			addr_open_done(c->op, NULL);
+		else
+			addr_open_fail(c->op, "%s", err);
 		x_free(err);
 		return;
 	}

@@ -20,7 +20,8 @@ struct connect_target {
 struct connect_ops {
 	/*
 	 * Fill up to *n targets (n holds the room) for one round of
-	 * attempts.  Returns 0, or -1 with *errp set (e.g. a failed lookup).
+	 * attempts.  Returns 0, or -1 with *errp set (e.g. a failed lookup)
+	 * and errno the system's cause, if any (EMFILE is said once).
 	 */
 	int		(*resolve)(struct addr *, struct connect_target *,
 			    int *n, char **errp);

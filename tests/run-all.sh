@@ -12,8 +12,8 @@
 #  5. make -j2 distcheck, from the normal build
 #  6. make fuzz-run: each libFuzzer target for FUZZ_SECS seconds [20]
 #  7. contrib/debian/build-deb.sh: the .deb builds; its ferry runs
-#  8. a plain build: make check-valgrind, the subset of the integration
-#     tests named in Makefile.am (VALGRIND_TESTS) with ferry under
+#  8. a plain build: make check-valgrind, the subset of the tests
+#     named in Makefile.am (VALGRIND_TESTS) with ferry under
 #     valgrind memcheck; any error or definitely lost block fails a test
 #
 # Each build is out of tree, in a temp dir (FERRY_BUILD_ROOT to choose it),

@@ -155,6 +155,8 @@ sess_fail_msg(struct sess *s, int send, int quiet, uint32_t code,
 {
 	struct chan	*c, *next;
 
+	if (s->failed)
+		return;
 	s->failed = 1;
 	if (send) {
 		log_msg(quiet ? LOG_INFO : LOG_WARN, "session %u%s%s: %s",

@@ -112,6 +112,7 @@ _forget() {
 # its pid in $BGPID.
 bg() {
 	_name=$1; shift
+	rm -f "$T/$_name.log"	# not a previous run's, while this one starts
 	"$@" >"$T/$_name.log" 2>&1 &
 	BGPID=$!
 	PIDS="$PIDS $BGPID"
@@ -122,7 +123,7 @@ bg() {
 # caller via FERRY_STDIN; pid in $FPID.  Waits until it listens, if it does.
 ferry_bg() {
 	_name=$1; shift
-	rm -f "$T/$_name.ready"
+	rm -f "$T/$_name.ready" "$T/$_name.log"
 	"$FERRY" --ready-file "$T/$_name.ready" "$@" <"${FERRY_STDIN:-/dev/null}" \
 	    >"${FERRY_STDOUT:-$T/$_name.out}" 2>"$T/$_name.log" &
 	FPID=$!
