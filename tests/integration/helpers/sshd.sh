@@ -24,6 +24,7 @@ sshd_start() {
 	ssh-keygen -q -t ed25519 -N '' -f "$S/other_key"
 	cp "$S/user_key.pub" "$S/authorized_keys"
 	SSHLOG=$T/sshd.log
+	FERRY_LOGS="$FERRY_LOGS $SSHLOG"	# shown if the test fails
 	_try=0
 	while :; do
 		SSHPORT=$($PYTHON -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
