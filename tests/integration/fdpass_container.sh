@@ -17,7 +17,7 @@ for c in ip unshare nsenter; do
 done
 NS=ferry-test-$$-${T##*.}
 ip netns add "$NS" 2>/dev/null || skip "ip netns add failed"
-trap '_rc=$?; ip netns del "$NS" 2>/dev/null || true; (exit $_rc); _cleanup' EXIT
+AT_EXIT='ip netns del "$NS" 2>/dev/null'
 
 SPRING="$PYTHON $HELPERS/fdpass_spring.py"
 BOX=$T/box

@@ -17,14 +17,8 @@ TMUX_SOCK=$T/tmux.sock
 tm() {
 	tmux -S "$TMUX_SOCK" "$@"
 }
-_tmux_cleanup() {
-	_s=$?
-	tmux -S "$TMUX_SOCK" kill-server 2>/dev/null || true
-	return "$_s"
-}
-# lib.sh's cleanup runs after ours (with our status): the tmux server
-# goes first.
-trap '_tmux_cleanup; _cleanup' EXIT
+# The tmux server goes first when the test ends.
+AT_EXIT='tmux -S "$TMUX_SOCK" kill-server 2>/dev/null'
 
 # screen REGEX: the pane shows a line matching REGEX (capture-pane drops
 # trailing spaces: a bare prompt is "> ?$").

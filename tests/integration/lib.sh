@@ -30,9 +30,14 @@ if [ -n "${FERRY_VALGRIND_BIN:-}" ]; then
 	mkdir "$FERRY_VG_DIR"
 fi
 
+# AT_EXIT: a test's own teardown (a command line), run first when the
+# test ends, pass or fail.  (Not a trap of its own: under set -e a trap
+# stops at its first failing command, and ours would never run.)
+AT_EXIT=
 _cleanup() {
 	rc=$?
 	trap - EXIT INT TERM
+	[ -z "$AT_EXIT" ] || eval "$AT_EXIT" || true
 	for p in $PIDS; do
 		kill -TERM "$p" 2>/dev/null || true
 	done

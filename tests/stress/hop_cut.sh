@@ -29,7 +29,7 @@ netns_down() {
 	ip link del "$VA" 2>/dev/null || true
 	ip netns del "$NS" 2>/dev/null || true
 }
-trap '_rc=$?; netns_down; (exit $_rc); _cleanup' EXIT
+AT_EXIT=netns_down
 ip netns add "$NS" 2>/dev/null || skip "ip netns add failed"
 ip link add "$VA" type veth peer name "$VB" netns "$NS" ||
 	skip "no veth pairs here"
