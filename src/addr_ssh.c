@@ -846,15 +846,23 @@ sshm_up(struct sshm *m)
 		connector_open(ssh_waiters_take(m), &ssh_connect);
 }
 
-/* Stop m's master for a reason: sshm_exited passes it on. */
+/*
+ * Stop m's master for a reason (the first one given stands).  Whoever
+ * waits for it is told now, not once the master has exited; sshm_exited
+ * tells any who come meanwhile.
+ */
 static void
 sshm_stop(struct sshm *m, const char *fmt, ...)
 {
 	va_list	ap;
 
-	va_start(ap, fmt);
-	(void)vsnprintf(m->why, sizeof m->why, fmt, ap);
-	va_end(ap);
+	if (m->why[0] == '\0') {
+		va_start(ap, fmt);
+		(void)vsnprintf(m->why, sizeof m->why, fmt, ap);
+		va_end(ap);
+	}
+	if (!m->up)
+		ssh_waiters_fail(m, m->why);
 	if (m->pid != -1)
 		kill(m->pid, SIGTERM);
 }
