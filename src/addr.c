@@ -1448,18 +1448,27 @@ addr_open_fail(struct addr_open *op, const char *fmt, ...)
 }
 
 void
+addr_open_fail_cause(struct addr_open *op, int err, const char *what,
+    const char *msg)
+{
+	if (!sock_fdshort(op->addr->text, what, err))
+		log_err("%s: %s", op->addr->text, msg);
+	open_finish(op, NULL);
+}
+
+void
 addr_open_errno(struct addr_open *op, int err, const char *fmt, ...)
 {
 	va_list	 ap;
-	char	*what;
+	char	*what, *msg;
 
 	va_start(ap, fmt);
 	what = xvasprintf(fmt, ap);
 	va_end(ap);
-	if (!sock_fdshort(op->addr->text, what, err))
-		log_err("%s: %s: %s", op->addr->text, what, strerror(err));
+	msg = xasprintf("%s: %s", what, strerror(err));
+	addr_open_fail_cause(op, err, what, msg);
+	x_free(msg);
 	x_free(what);
-	open_finish(op, NULL);
 }
 
 struct addr *

@@ -212,10 +212,14 @@ void		 addr_open_done(struct addr_open *, struct endpoint *);
 void		 addr_open_fail(struct addr_open *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 /*
- * The same for a system call that failed with errno err: "ADDR: what:
- * strerror(err)", except that running out of fds, which would repeat
- * for every connection, is said once a minute (sock_fdshort).
+ * The same for a failure whose system cause was err (0: none): "ADDR:
+ * msg", except that running out of fds, which would repeat for every
+ * connection, is said once a minute as "ADDR: what: strerror(err)"
+ * (sock_fdshort).
  */
+void		 addr_open_fail_cause(struct addr_open *, int err,
+		    const char *what, const char *msg);
+/* addr_open_fail_cause for a system call: msg is "what: strerror(err)". */
 void		 addr_open_errno(struct addr_open *, int err, const char *, ...)
 		    __attribute__((format(printf, 3, 4)));
 

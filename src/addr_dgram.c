@@ -43,10 +43,7 @@ udp_open(struct addr_open *op)
 
 	if (ip_lookup(a->params[0], a->params[1], ip_family(a), SOCK_DGRAM, 0,
 	    &res, &err) == -1) {
-		if (sock_fdshort(a->text, "resolve", errno))
-			addr_open_done(op, NULL);
-		else
-			addr_open_fail(op, "%s", err);
+		addr_open_fail_cause(op, errno, "resolve", err);
 		x_free(err);
 		return;
 	}

@@ -140,10 +140,7 @@ exec_open(struct addr_open *op)
 	close(sv[1]);
 	if (pid == -1) {
 		close(sv[0]);
-		if (e == EMFILE || e == ENFILE)
-			addr_open_errno(op, e, "start");
-		else
-			addr_open_fail(op, "%s", err);
+		addr_open_fail_cause(op, e, "start", err);
 		x_free(err);
 		return;
 	}

@@ -910,11 +910,8 @@ sshm_timer_cb(evutil_socket_t fd, short what, void *arg)
 	struct sshm	*m = arg;
 
 	/* Logged in, but the check of the remote path never came back? */
-	if (m->probe != -1)
-		sshm_stop(m, "no answer from ssh in %d seconds (checking the "
-		    "remote path)", LOGIN_SEC);
-	else
-		sshm_stop(m, "no answer from ssh in %d seconds", LOGIN_SEC);
+	sshm_stop(m, "no answer from ssh in %d seconds%s", LOGIN_SEC,
+	    m->probe != -1 ? " (checking the remote path)" : "");
 }
 
 /*

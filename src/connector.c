@@ -254,10 +254,7 @@ connector_round(struct connector *c)
 			return;
 		}
 		/* Out of fds, the resolver cannot read its files. */
-		if (sock_fdshort(c->addr->text, "resolve", e))
-			addr_open_done(c->op, NULL);
-		else
-			addr_open_fail(c->op, "%s", err);
+		addr_open_fail_cause(c->op, e, "resolve", err);
 		x_free(err);
 		return;
 	}
